@@ -5,7 +5,7 @@ BUILD := $(TOP)/build
 export TOP BUILD
 
 # Folders that build something, in dependency order. Missing folders are skipped.
-PARTS := libsel4 lib kernel tools roottask-demo ml rootserver components system tests/unit tests/kernel tests/system bench
+PARTS := libsel4 lib kernel tools/mkimage tools/compose roottask-demo ml rootserver components system tests/unit tests/kernel tests/system bench
 PRESENT := $(foreach p,$(PARTS),$(if $(wildcard $(p)/Makefile),$(p)))
 
 # The image `make run` boots: the composed system once it exists, else the kernel demo.
