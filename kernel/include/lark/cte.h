@@ -1,0 +1,75 @@
+/* Capability table entries (slots, 32 bytes) and the derivation tree (MDB).
+ * Pure: used by host unit tests.
+ *
+ * The MDB is a doubly linked list of all non-null slots in derivation order: a cap's
+ * descendants follow it directly, each child deeper than its parent (cte_is_parent_of
+ * decides). mdb_next holds the next pointer with two flag bits in its low bits (slots are
+ * 32-byte aligned): bit0 revocable (the cap may have children that Revoke removes),
+ * bit1 first_badged (an endpoint/notification badge minted here the first time). */
+#ifndef LARK_CTE_H
+#define LARK_CTE_H
+#include "cap.h"
+#include "errors.h"
+
+struct cte {
+    cap_t cap;
+    uintptr_t mdb_prev; /* struct cte * or 0 */
+    uintptr_t mdb_next; /* struct cte * | flags */
+};
+_Static_assert(sizeof(struct cte) == 32, "a slot is 32 bytes (abi.md section 3)");
+
+#define MDB_REVOCABLE BIT(0)
+#define MDB_FIRST_BADGED BIT(1)
+#define MDB_FLAGS 3ULL
+
+static inline struct cte *mdb_prev(const struct cte *s) { return (struct cte *)s->mdb_prev; }
+static inline struct cte *mdb_next(const struct cte *s)
+{
+    return (struct cte *)(s->mdb_next & ~MDB_FLAGS);
+}
+static inline bool mdb_revocable(const struct cte *s) { return s->mdb_next & MDB_REVOCABLE; }
+static inline bool mdb_first_badged(const struct cte *s)
+{
+    return s->mdb_next & MDB_FIRST_BADGED;
+}
+static inline void mdb_set_next(struct cte *s, struct cte *n)
+{
+    s->mdb_next = (uintptr_t)n | (s->mdb_next & MDB_FLAGS);
+}
+static inline void mdb_set_flags(struct cte *s, bool revocable, bool first_badged)
+{
+    s->mdb_next = (s->mdb_next & ~MDB_FLAGS) | (revocable ? MDB_REVOCABLE : 0) |
+                  (first_badged ? MDB_FIRST_BADGED : 0);
+}
+
+/* --- derivation rules (src/kernel/derive.c) --- */
+/* True if `child`, directly after `parent` in the MDB, is its descendant. */
+bool cte_is_parent_of(const struct cte *parent, const struct cte *child);
+/* True if the slot has no descendants in the MDB. */
+bool cte_is_final_child_free(const struct cte *s);
+bool cte_has_children(const struct cte *s);
+
+/* Insert new cap `c` into empty slot `dest` as a child of `src` (Copy/Mint/Retype). Sets
+ * the revocable/first_badged flags by the seL4 rules. */
+void cte_insert(cap_t c, struct cte *src, struct cte *dest);
+/* Insert a root cap (boot time, new objects from Retype are children of the untyped). */
+void cte_insert_root(cap_t c, struct cte *dest, bool revocable);
+/* Move the cap from src to the empty slot dest, keeping its MDB position; dest gets `c`. */
+void cte_move(cap_t c, struct cte *src, struct cte *dest);
+/* Swap the caps of two non-empty slots (Rotate with src == dest). */
+void cte_swap(cap_t c1, struct cte *s1, cap_t c2, struct cte *s2);
+/* Unlink an (emptied) slot from the MDB and null it. Does not finalise the object. */
+void cte_remove(struct cte *s);
+/* True if another slot in the MDB names the same object (deleting s is not the last ref). */
+bool cte_is_final_cap(const struct cte *s);
+/* Whether a cap of this type made from `parent_cap` with these new fields is revocable. */
+bool cap_derivation_revocable(cap_t new_cap, cap_t src_cap);
+
+/* Derive a cap for Copy/Mint: refuses IRQControl/Zombie/Reply (null result), refuses a page
+ * table or frame in use... as seL4's deriveCap; an untyped with children gets RevokeFirst. */
+exception_t cap_derive(struct cte *src_slot, cap_t c, cap_t *out);
+/* Rights/badge update for Mint/Mutate: may return a null cap (e.g. re-badging a badged cap). */
+cap_t cap_update_data(bool preserve, word_t data, cap_t c);
+cap_t cap_mask_rights(word_t rights, cap_t c);
+
+#endif
