@@ -150,9 +150,7 @@ static inline word_t cap_asid_base(cap_t c) { return c.w1; }
 
 /* Size in bytes of the object a cap names (0 for caps without memory). */
 word_t cap_object_size_bits(cap_t c);
-/* True if both caps name the same object (same type and ptr; same irq; same untyped range). */
+/* True if both caps name the same object (seL4 sameObjectAs). */
 bool cap_same_object(cap_t a, cap_t b);
-/* True if the cap's object memory lies in [base, base + 2^bits). */
-bool cap_in_region(cap_t c, paddr_t base, unsigned bits);
 
 #endif

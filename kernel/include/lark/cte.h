@@ -52,8 +52,9 @@ bool cte_has_children(const struct cte *s);
 /* Insert new cap `c` into empty slot `dest` as a child of `src` (Copy/Mint/Retype). Sets
  * the revocable/first_badged flags by the seL4 rules. */
 void cte_insert(cap_t c, struct cte *src, struct cte *dest);
-/* Insert a root cap (boot time, new objects from Retype are children of the untyped). */
-void cte_insert_root(cap_t c, struct cte *dest, bool revocable);
+/* Insert a cap for a new object directly after `parent` (Retype: children of the untyped;
+ * boot: parent NULL makes an MDB root). Revocable and first_badged are set. */
+void cte_insert_new(struct cte *parent, struct cte *dest, cap_t c);
 /* Move the cap from src to the empty slot dest, keeping its MDB position; dest gets `c`. */
 void cte_move(cap_t c, struct cte *src, struct cte *dest);
 /* Swap the caps of two non-empty slots (Rotate with src == dest). */
@@ -62,11 +63,14 @@ void cte_swap(cap_t c1, struct cte *s1, cap_t c2, struct cte *s2);
 void cte_remove(struct cte *s);
 /* True if another slot in the MDB names the same object (deleting s is not the last ref). */
 bool cte_is_final_cap(const struct cte *s);
-/* Whether a cap of this type made from `parent_cap` with these new fields is revocable. */
+/* Whether a cap derived from src_cap becomes a revocable parent (badging, IRQ handlers). */
 bool cap_derivation_revocable(cap_t new_cap, cap_t src_cap);
+/* seL4 sameRegionAs / sameObjectAs. */
+bool cap_same_region(cap_t a, cap_t b);
 
-/* Derive a cap for Copy/Mint: refuses IRQControl/Zombie/Reply (null result), refuses a page
- * table or frame in use... as seL4's deriveCap; an untyped with children gets RevokeFirst. */
+/* Derive a cap for Copy/Mint (seL4 deriveCap): IRQControl and Zombie give a null cap, an
+ * untyped with children RevokeFirst, an unmapped page table IllegalOperation; frame copies
+ * start unmapped. */
 exception_t cap_derive(struct cte *src_slot, cap_t c, cap_t *out);
 /* Rights/badge update for Mint/Mutate: may return a null cap (e.g. re-badging a badged cap). */
 cap_t cap_update_data(bool preserve, word_t data, cap_t c);

@@ -1,0 +1,181 @@
+/* The derivation tree: insert order, parenthood (badges, revocable), removal and swaps
+ * (src/kernel/derive.c). */
+#include "unit_support.h"
+#include <lark/cte.h>
+
+static struct cte *slots;
+
+static int setup(void **state)
+{
+    (void)state;
+    slots = unit_alloc_object(5 + 5); /* 32 slots */
+    return 0;
+}
+static int teardown(void **state)
+{
+    (void)state;
+    free(slots);
+    return 0;
+}
+
+/* The MDB list from `first`, as slot indices, into out; returns the count. */
+static int walk(struct cte *first, int *out)
+{
+    int n = 0;
+    for (struct cte *s = first; s; s = mdb_next(s))
+        out[n++] = (int)(s - slots);
+    return n;
+}
+
+static void copies_follow_their_parent(void **state)
+{
+    (void)state;
+    cte_insert_new(NULL, &slots[0], cap_untyped(0x80000000ULL, 20, false, 0));
+    cte_insert_new(&slots[0], &slots[1], cap_endpoint(0x80000000ULL, 0, RIGHTS_ALL));
+    cte_insert(slots[1].cap, &slots[1], &slots[2]);          /* copy */
+    cte_insert(slots[1].cap, &slots[1], &slots[3]);          /* another copy, goes first */
+    int order[8];
+    assert_int_equal(walk(&slots[0], order), 4);
+    assert_int_equal(order[1], 1);
+    assert_int_equal(order[2], 3);
+    assert_int_equal(order[3], 2);
+    assert_true(cte_is_parent_of(&slots[0], &slots[1]));
+    /* the object's original is revocable, plain copies are not */
+    assert_true(mdb_revocable(&slots[1]));
+    assert_false(mdb_revocable(&slots[2]));
+    /* a copy of an unbadged endpoint is a child of the original (revoke reaches it) */
+    assert_true(cte_is_parent_of(&slots[1], &slots[3]));
+    assert_false(cte_is_parent_of(&slots[3], &slots[2]));
+    assert_false(cte_is_final_cap(&slots[2]));
+}
+
+static void badged_copies_form_their_own_tree(void **state)
+{
+    (void)state;
+    cte_insert_new(NULL, &slots[0], cap_endpoint(0x80001000ULL, 0, RIGHTS_ALL));
+    /* mint badge 5 into slot 1, then copy the badged cap into slot 2 */
+    cte_insert(cap_endpoint(0x80001000ULL, 5, RIGHTS_ALL), &slots[0], &slots[1]);
+    assert_true(mdb_revocable(&slots[1]));
+    assert_true(mdb_first_badged(&slots[1]));
+    cte_insert(slots[1].cap, &slots[1], &slots[2]);
+    assert_false(mdb_revocable(&slots[2]));
+    assert_true(cte_is_parent_of(&slots[1], &slots[2]));
+    /* a second minting of badge 5 from the unbadged original is a new first-badged tree:
+     * not a child of slot 1 */
+    cte_insert(cap_endpoint(0x80001000ULL, 5, RIGHTS_ALL), &slots[0], &slots[3]);
+    int order[8];
+    assert_int_equal(walk(&slots[0], order), 4); /* 0 3 1 2 */
+    assert_int_equal(order[1], 3);
+    assert_false(cte_is_parent_of(&slots[3], &slots[1]));
+    /* removing the first badged cap passes first_badged on to its next sibling */
+    cte_remove(&slots[1]);
+    assert_true(mdb_first_badged(&slots[2]));
+    assert_true(cap_is_null(slots[1].cap));
+    assert_int_equal(walk(&slots[0], order), 3);
+}
+
+static void remove_relinks_neighbours(void **state)
+{
+    (void)state;
+    cte_insert_new(NULL, &slots[0], cap_untyped(0x80000000ULL, 16, false, 0));
+    cte_insert_new(&slots[0], &slots[1], cap_notification(0x80000040ULL, 0, 3));
+    cte_insert_new(&slots[0], &slots[2], cap_notification(0x80000000ULL, 0, 3));
+    int order[8];
+    assert_int_equal(walk(&slots[0], order), 3); /* 0 2 1 */
+    cte_remove(&slots[2]);
+    assert_int_equal(walk(&slots[0], order), 2);
+    assert_int_equal(order[1], 1);
+    assert_ptr_equal(mdb_prev(&slots[1]), &slots[0]);
+    assert_true(cte_is_final_cap(&slots[1]));
+    assert_true(cte_has_children(&slots[0]));
+    cte_remove(&slots[1]);
+    assert_false(cte_has_children(&slots[0]));
+}
+
+static void move_and_swap_keep_positions(void **state)
+{
+    (void)state;
+    cte_insert_new(NULL, &slots[0], cap_untyped(0x80000000ULL, 16, false, 0));
+    cte_insert_new(&slots[0], &slots[1], cap_endpoint(0x80000000ULL, 0, RIGHTS_ALL));
+    cte_insert(slots[1].cap, &slots[1], &slots[2]);
+    cte_move(slots[1].cap, &slots[1], &slots[7]);
+    int order[8];
+    assert_int_equal(walk(&slots[0], order), 3);
+    assert_int_equal(order[1], 7);
+    assert_int_equal(order[2], 2);
+    assert_true(cap_is_null(slots[1].cap));
+    assert_true(mdb_revocable(&slots[7]));
+    /* swap MDB neighbours 7 and 2 */
+    cap_t c7 = slots[7].cap, c2 = slots[2].cap;
+    cte_swap(c7, &slots[7], c2, &slots[2]);
+    assert_int_equal(walk(&slots[0], order), 3);
+    assert_int_equal(order[1], 2);
+    assert_int_equal(order[2], 7);
+    assert_ptr_equal(mdb_prev(&slots[7]), &slots[2]);
+    assert_true(mdb_revocable(&slots[2])); /* the flags travelled with the node */
+}
+
+static void derive_and_update_rules(void **state)
+{
+    (void)state;
+    cap_t out;
+    cte_insert_new(NULL, &slots[0], cap_untyped(0x80000000ULL, 16, false, 0));
+    cte_insert_new(&slots[0], &slots[1], cap_endpoint(0x80000000ULL, 0, RIGHTS_ALL));
+    /* an untyped with children cannot be copied */
+    assert_int_equal(cap_derive(&slots[0], slots[0].cap, &out), EXCEPTION_SYSCALL_ERROR);
+    assert_int_equal(cur_syscall_error.type, ERR_REVOKE_FIRST);
+    assert_int_equal(cap_derive(&slots[1], slots[1].cap, &out), EXCEPTION_NONE);
+    assert_int_equal(cap_type(out), CAP_ENDPOINT);
+    assert_int_equal(cap_derive(&slots[2], cap_simple(CAP_IRQ_CONTROL), &out), EXCEPTION_NONE);
+    assert_true(cap_is_null(out));
+    assert_int_equal(cap_derive(&slots[2], cap_page_table(0x80002000ULL), &out),
+                     EXCEPTION_SYSCALL_ERROR);
+    assert_int_equal(cur_syscall_error.type, ERR_ILLEGAL_OPERATION);
+    cap_t fr = cap_with_mapping(cap_frame(0x80003000ULL, FRAME_4K, VM_READ_WRITE, false), 1,
+                                0x10000);
+    assert_int_equal(cap_derive(&slots[2], fr, &out), EXCEPTION_NONE);
+    assert_false(cap_is_mapped(out));
+    /* badges are set once */
+    cap_t b = cap_update_data(false, 9, slots[1].cap);
+    assert_int_equal(cap_badge(b), 9);
+    assert_true(cap_is_null(cap_update_data(false, 10, b)));
+    assert_true(cap_is_null(cap_update_data(true, 10, slots[1].cap)));
+    /* CNode guard data: guard masked to its size; oversize guard refused */
+    cap_t cn = cap_cnode(0x80004000ULL, 8, 0, 0);
+    cap_t g = cap_update_data(false, (0x1ffULL << 6) | 4, cn);
+    assert_int_equal(cap_cnode_guard_size(g), 4);
+    assert_int_equal(cap_cnode_guard(g), 0xf);
+    assert_true(cap_is_null(cap_update_data(false, 57, cn)));
+    /* rights only shrink */
+    cap_t r = cap_mask_rights(RIGHT_READ, slots[1].cap);
+    assert_int_equal(cap_rights(r), RIGHT_READ);
+    assert_int_equal(cap_frame_vm_rights(cap_mask_rights(RIGHT_READ, fr)), VM_READ_ONLY);
+    assert_int_equal(cap_frame_vm_rights(cap_mask_rights(RIGHT_WRITE, fr)), VM_KERNEL_ONLY);
+}
+
+static void untyped_is_parent_of_objects_inside(void **state)
+{
+    (void)state;
+    cte_insert_new(NULL, &slots[0], cap_untyped(0x80000000ULL, 12, false, 0));
+    cte_insert_new(&slots[0], &slots[1], cap_frame(0x80000000ULL, FRAME_4K, VM_READ_WRITE, 0));
+    assert_true(cte_is_parent_of(&slots[0], &slots[1]));
+    slots[2].cap = cap_endpoint(0x80001000ULL, 0, RIGHTS_ALL); /* outside the 4 KiB */
+    mdb_set_flags(&slots[0], true, true);
+    assert_false(cap_same_region(slots[0].cap, slots[2].cap));
+    /* an untyped region ending at the top of the address space does not overflow */
+    cap_t top = cap_untyped(0xfffffffff000ULL, 12, true, 0);
+    assert_true(cap_same_region(top, cap_frame(0xfffffffff000ULL, FRAME_4K, 3, 1)));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(copies_follow_their_parent, setup, teardown),
+        cmocka_unit_test_setup_teardown(badged_copies_form_their_own_tree, setup, teardown),
+        cmocka_unit_test_setup_teardown(remove_relinks_neighbours, setup, teardown),
+        cmocka_unit_test_setup_teardown(move_and_swap_keep_positions, setup, teardown),
+        cmocka_unit_test_setup_teardown(derive_and_update_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(untyped_is_parent_of_objects_inside, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("mdb", tests, NULL, NULL);
+}
