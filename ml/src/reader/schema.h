@@ -1,0 +1,43 @@
+/* Field numbers and enum values of TensorFlow Lite's schema.fbs that this runtime reads.
+ * A union occupies two vtable slots (type, then value), which is why options are 3/4. */
+#ifndef ML_SCHEMA_H
+#define ML_SCHEMA_H
+
+enum { MODEL_VERSION = 0, MODEL_OPERATOR_CODES = 1, MODEL_SUBGRAPHS = 2, MODEL_BUFFERS = 4 };
+enum { SUBGRAPH_TENSORS = 0, SUBGRAPH_INPUTS = 1, SUBGRAPH_OUTPUTS = 2, SUBGRAPH_OPERATORS = 3 };
+enum { OPCODE_DEPRECATED_BUILTIN = 0, OPCODE_CUSTOM = 1, OPCODE_BUILTIN = 3 };
+enum { TENSOR_SHAPE = 0, TENSOR_TYPE = 1, TENSOR_BUFFER = 2, TENSOR_NAME = 3,
+       TENSOR_QUANTIZATION = 4, TENSOR_IS_VARIABLE = 5, TENSOR_SPARSITY = 6 };
+enum { QUANT_SCALE = 2, QUANT_ZERO_POINT = 3, QUANT_DIMENSION = 6 };
+enum { OPERATOR_OPCODE_INDEX = 0, OPERATOR_INPUTS = 1, OPERATOR_OUTPUTS = 2,
+       OPERATOR_OPTIONS_TYPE = 3, OPERATOR_OPTIONS = 4 };
+enum { BUFFER_DATA = 0, BUFFER_OFFSET = 1, BUFFER_SIZE = 2 };
+
+/* BuiltinOperator */
+enum {
+    OP_ADD = 0, OP_AVERAGE_POOL_2D = 1, OP_CONV_2D = 3, OP_DEPTHWISE_CONV_2D = 4,
+    OP_DEQUANTIZE = 6, OP_FULLY_CONNECTED = 9, OP_MAX_POOL_2D = 17, OP_RESHAPE = 22,
+    OP_SOFTMAX = 25, OP_CUSTOM = 32, OP_QUANTIZE = 114,
+};
+
+/* BuiltinOptions union type tags */
+enum {
+    OPT_CONV2D = 1, OPT_DEPTHWISE_CONV2D = 2, OPT_POOL2D = 5, OPT_FULLY_CONNECTED = 8,
+    OPT_SOFTMAX = 9, OPT_ADD = 11, OPT_RESHAPE = 17,
+};
+
+/* Conv2DOptions / DepthwiseConv2DOptions / Pool2DOptions / ... fields */
+enum { CONV_PADDING = 0, CONV_STRIDE_W = 1, CONV_STRIDE_H = 2, CONV_ACTIVATION = 3,
+       CONV_DILATION_W = 4, CONV_DILATION_H = 5 };
+enum { DW_PADDING = 0, DW_STRIDE_W = 1, DW_STRIDE_H = 2, DW_DEPTH_MULTIPLIER = 3,
+       DW_ACTIVATION = 4, DW_DILATION_W = 5, DW_DILATION_H = 6 };
+enum { POOL_PADDING = 0, POOL_STRIDE_W = 1, POOL_STRIDE_H = 2, POOL_FILTER_W = 3,
+       POOL_FILTER_H = 4, POOL_ACTIVATION = 5 };
+enum { FC_ACTIVATION = 0, FC_WEIGHTS_FORMAT = 1, FC_KEEP_NUM_DIMS = 2 };
+enum { ADD_ACTIVATION = 0 };
+enum { SOFTMAX_BETA = 0 };
+
+enum { PADDING_SAME = 0, PADDING_VALID = 1 };
+enum { ACT_NONE = 0, ACT_RELU = 1, ACT_RELU_N1_TO_1 = 2, ACT_RELU6 = 3 };
+
+#endif
