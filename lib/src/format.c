@@ -6,6 +6,8 @@
 struct spec {
     int left;       /* '-' */
     int zero;       /* '0' */
+    int alt;        /* '#': 0x before hex, 0 before octal */
+    char sign;      /* '+' or ' ' before non-negative signed numbers, else 0 */
     int width;
     int length;     /* 0, 'H' (hh), 'h', 'l', 'L' (ll), 'z', 'j', 't' */
 };
@@ -98,12 +100,20 @@ static uintmax_t unsigned_arg(const struct spec *s, va_list *ap)
 /* Parses flags, width and length after '%'; returns the conversion character's position. */
 static const char *parse_spec(const char *p, struct spec *s, va_list *ap)
 {
-    *s = (struct spec){0, 0, 0, 0};
+    *s = (struct spec){0, 0, 0, 0, 0, 0};
     for (;; p++) {
         if (*p == '-') {
             s->left = 1;
         } else if (*p == '0') {
             s->zero = 1;
+        } else if (*p == '#') {
+            s->alt = 1;
+        } else if (*p == '+') {
+            s->sign = '+';
+        } else if (*p == ' ') {
+            if (s->sign == 0) {
+                s->sign = ' ';
+            }
         } else {
             break;
         }
@@ -141,13 +151,23 @@ static void convert(struct out *o, char c, const struct spec *s, va_list *ap)
     case 'i': {
         intmax_t v = signed_arg(s, ap);
         uintmax_t mag = v < 0 ? (uintmax_t)0 - (uintmax_t)v : (uintmax_t)v;
-        emit_number(o, s, mag, 10, 0, v < 0 ? "-" : "");
+        char sign[2] = {v < 0 ? '-' : s->sign, '\0'};
+        emit_number(o, s, mag, 10, 0, sign);
         break;
     }
     case 'u': emit_number(o, s, unsigned_arg(s, ap), 10, 0, ""); break;
-    case 'x': emit_number(o, s, unsigned_arg(s, ap), 16, 0, ""); break;
-    case 'X': emit_number(o, s, unsigned_arg(s, ap), 16, 1, ""); break;
-    case 'o': emit_number(o, s, unsigned_arg(s, ap), 8, 0, ""); break;
+    case 'x':
+    case 'X': {
+        uintmax_t v = unsigned_arg(s, ap);
+        /* As in C: no 0x before a zero value. */
+        emit_number(o, s, v, 16, c == 'X', s->alt && v != 0 ? (c == 'X' ? "0X" : "0x") : "");
+        break;
+    }
+    case 'o': {
+        uintmax_t v = unsigned_arg(s, ap);
+        emit_number(o, s, v, 8, 0, s->alt && v != 0 ? "0" : "");
+        break;
+    }
     case 'p': emit_number(o, s, (uintptr_t)va_arg(*ap, void *), 16, 0, "0x"); break;
     case 'c': {
         char ch = (char)va_arg(*ap, int);

@@ -1,6 +1,6 @@
 /* Formatted output for LarkOS user programs. lark_printf writes through seL4_DebugPutChar (the
  * kernel console); lark_snprintf formats into memory and is pure (tested on the host).
- * Conversions: %d %i %u %x %X %o %c %s %p %%, flags '-' and '0', a field width (or '*'),
+ * Conversions: %d %i %u %x %X %o %c %s %p %%, flags '-' '0' '#' '+' ' ', a field width (or '*'),
  * length modifiers hh h l ll z j t. Anything else is printed literally, never read past. */
 #pragma once
 

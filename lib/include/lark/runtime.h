@@ -13,10 +13,10 @@
 #include <sel4/sel4.h>
 
 /* Root task: prints "lark: exit N" and powers the machine off (seL4_DebugHalt).
- * Other programs: raise an UnknownSyscall fault with syscall number LARK_EXIT_SYSCALL and
+ * Other programs: raise an UnknownSyscall fault with syscall number LARK_EXIT_SYSCALL (0x4C45, a number seL4 never uses) and
  * a0 = status, so the creator (the fault handler) learns the status; without a fault
  * handler the kernel suspends the thread. Never returns. */
-#define LARK_EXIT_SYSCALL (-0x4C45)
+#define LARK_EXIT_SYSCALL 0x4C45
 _Noreturn void lark_exit(int status);
 
 /* Bytes a thread's TLS block needs (plus alignment slack) for lark_thread_tls_init. */
