@@ -10,6 +10,7 @@ typedef enum {
     seL4_Fault_Timeout = 5,
     seL4_Fault_VMFault = 6,
 } seL4_FaultType;
+typedef seL4_FaultType seL4_Fault_tag_t;
 
 typedef enum {
     seL4_CapFault_IP = 0,

@@ -1,6 +1,8 @@
 /* Every type and constant of the ABI, without the system calls (usable on the host too). */
 #pragma once
 
+#include <sel4/config.h>
+#include <sel4/macros.h>
 #include <sel4/simple_types.h>
 #include <sel4/constants.h>
 #include <sel4/errors.h>
