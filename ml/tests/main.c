@@ -11,8 +11,9 @@ unsigned char *load_file(const char *path, size_t *len)
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc(n > 0 ? (size_t)n : 1);
+    unsigned char *b = malloc(n > 0 ? (size_t)n + 1 : 1);
     if (b && fread(b, 1, (size_t)n, f) != (size_t)n) { free(b); b = NULL; }
+    if (b) b[n > 0 ? n : 0] = 0; /* text files can be searched as strings */
     fclose(f);
     *len = (size_t)n;
     return b;

@@ -10,7 +10,7 @@
 #include <string.h>
 
 static uint32_t rng = 12345;
-static int rnd(int lo, int hi) { rng = rng * 1103515245u + 12345u; return lo + (int)((rng >> 8) % (uint32_t)(hi - lo + 1)); }
+static int rnd(int lo, int hi) { rng = rng * 1103515245u + 12345u; return (int)((int64_t)lo + (int64_t)((rng >> 8) % (uint32_t)((int64_t)hi - lo + 1))); }
 
 /* ---- reference arithmetic, formulated independently of src/kernels/quant.h ---- */
 static int32_t ref_srdhm(int32_t a, int32_t b)

@@ -93,7 +93,7 @@ void ml_eval_conv(const ml_op *op, uint8_t *scratch)
             for (int32_t ox = 0; ox < g->out_w; ox++, out += O) {
                 const int32_t ix0 = ox * g->stride_w - g->pad_l;
                 const int inside = inside_y && ix0 >= 0 && ix0 + span_w < g->in_w;
-                const int8_t *x0 = img + ((size_t)iy0 * g->in_w + ix0) * I;
+                const int8_t *x0 = inside ? img + ((size_t)iy0 * g->in_w + (size_t)ix0) * I : img;
                 for (int32_t oc = 0; oc < O; oc++) {
                     const int8_t *wp = op->w + (size_t)oc * K;
                     int32_t acc;
