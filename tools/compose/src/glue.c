@@ -17,11 +17,21 @@ static void up(char *dst, const char *src)
     *dst = 0;
 }
 
+static const struct iface_field *cap_field(const struct iface_struct *s)
+{
+    for (int i = 0; i < s->nfields; i++)
+        if (s->fields[i].is_cap)
+            return &s->fields[i];
+    return NULL;
+}
+
 static void set_mrs(FILE *f, const struct iface_struct *s, const char *var, const char *in)
 {
     unsigned mr = 0;
     for (int i = 0; i < s->nfields; i++) {
         const struct iface_field *fl = &s->fields[i];
+        if (fl->is_cap)
+            continue;
         if (fl->count)
             fprintf(f, "%sfor (unsigned k = 0; k < %u; k++)\n%s    seL4_SetMR(%u + k, (seL4_Word)%s%s[k]);\n", in,
                     fl->count, in, mr, var, fl->name);
@@ -36,6 +46,8 @@ static void get_mrs(FILE *f, const struct iface_struct *s, const char *var, cons
     unsigned mr = 0;
     for (int i = 0; i < s->nfields; i++) {
         const struct iface_field *fl = &s->fields[i];
+        if (fl->is_cap)
+            continue;
         if (fl->count)
             fprintf(f, "%sfor (unsigned k = 0; k < %u; k++)\n%s    %s%s[k] = (%s)seL4_GetMR(%u + k);\n", indent,
                     fl->count, indent, var, fl->name, fl->type, mr);
@@ -75,8 +87,10 @@ static void client_stub(FILE *f, const struct rpc *r, const struct iface_def *d,
     fprintf(f, ")\n{\n");
     if (m->request.present)
         set_mrs(f, &m->request, "req->", "    ");
-    fprintf(f, "    seL4_MessageInfo_t info = seL4_Call(%s, seL4_MessageInfo_new(%s, 0, 0, %u));\n", slot, m->constant,
-            m->request.words);
+    if (m->request.has_cap)
+        fprintf(f, "    seL4_SetCap(0, req->%s);\n", cap_field(&m->request)->name);
+    fprintf(f, "    seL4_MessageInfo_t info = seL4_Call(%s, seL4_MessageInfo_new(%s, 0, %d, %u));\n", slot, m->constant,
+            m->request.has_cap ? 1 : 0, m->request.words);
     fprintf(f, "    seL4_Word err = seL4_MessageInfo_get_label(info);\n");
     if (m->reply.present) {
         fprintf(f, "    if (err != 0)\n        return err;\n");
@@ -113,8 +127,8 @@ static void server_code(FILE *f, const struct system *sys, const struct rpc *r, 
     char conn[MAX_NAME], thr[MAX_NAME];
     up(conn, r->name);
     up(thr, sys->components[r->server].threads[r->server_thread].name);
-    fprintf(f, "seL4_MessageInfo_t %s_dispatch(const struct %s_ops *ops, seL4_Word badge, seL4_MessageInfo_t info)\n{\n",
-            r->name, r->name);
+    fprintf(f, "%sseL4_MessageInfo_t %s_dispatch%s(const struct %s_ops *ops, seL4_Word badge, seL4_MessageInfo_t info)\n{\n",
+            d->carries_caps ? "static " : "", r->name, d->carries_caps ? "_request" : "", r->name);
     fprintf(f, "    seL4_Word length = seL4_MessageInfo_get_length(info);\n    (void)badge;\n    (void)length;\n");
     fprintf(f, "    switch (seL4_MessageInfo_get_label(info)) {\n");
     for (int i = 0; i < d->nmethods; i++) {
@@ -127,11 +141,21 @@ static void server_code(FILE *f, const struct system *sys, const struct rpc *r, 
                     m->request.words);
             fprintf(f, "        struct %s_%s_request req;\n", d->name, m->name);
             get_mrs(f, &m->request, "req.", "        ");
+            if (m->request.has_cap) {
+                /* An unwrapped cap (one to this very endpoint) arrives as a badge, not in the slot. */
+                fprintf(f, "        if (seL4_MessageInfo_get_extraCaps(info) < 1 || seL4_MessageInfo_get_capsUnwrapped(info) != 0)\n"
+                           "            return seL4_MessageInfo_new(LARK_RPC_ENOCAP, 0, 0, 0);\n");
+                fprintf(f, "        req.%s = LARK_SLOT_RECV_%s;\n", cap_field(&m->request)->name, conn);
+            }
         }
         if (m->reply.present)
             fprintf(f, "        struct %s_%s_reply rep = {0};\n", d->name, m->name);
         fprintf(f, "        seL4_Word err = ops->%s(badge%s%s);\n", m->name, m->request.present ? ", &req" : "",
                 m->reply.present ? ", &rep" : "");
+        /* Before the reply words: the delete is itself an IPC and overwrites message registers. */
+        if (d->carries_caps)
+            fprintf(f, "        seL4_CNode_Delete(LARK_SLOT_CNODE, LARK_SLOT_RECV_%s, LARK_CSPACE_DEPTH);\n", conn);
+
         if (m->reply.present) {
             fprintf(f, "        if (err != 0)\n            return seL4_MessageInfo_new(err, 0, 0, 0);\n");
             set_mrs(f, &m->reply, "rep.", "        ");
@@ -142,10 +166,26 @@ static void server_code(FILE *f, const struct system *sys, const struct rpc *r, 
         fprintf(f, "    }\n");
     }
     fprintf(f, "    default:\n        return seL4_MessageInfo_new(LARK_RPC_EBADLABEL, 0, 0, 0);\n    }\n}\n\n");
+    if (d->carries_caps) {
+        /* Whatever the outcome, the receive slot must be empty before the next request, or the
+         * kernel would drop the next capability. A handler that keeps a cap moves it first. */
+        fprintf(f, "seL4_MessageInfo_t %s_dispatch(const struct %s_ops *ops, seL4_Word badge, seL4_MessageInfo_t info)\n{\n",
+                r->name, r->name);
+        fprintf(f, "    seL4_MessageInfo_t reply = %s_dispatch_request(ops, badge, info);\n", r->name);
+        fprintf(f, "    /* Requests refused before their handler ran still may have left a cap; their reply has\n"
+                   "     * no words, so the delete's IPC cannot clobber it. */\n");
+        fprintf(f, "    if (seL4_MessageInfo_get_length(reply) == 0)\n");
+        fprintf(f, "        seL4_CNode_Delete(LARK_SLOT_CNODE, LARK_SLOT_RECV_%s, LARK_CSPACE_DEPTH);\n", conn);
+        fprintf(f, "    return reply;\n}\n\n");
+    }
     fprintf(f, "_Noreturn void %s_serve(const struct %s_ops *ops)\n{\n", r->name, r->name);
     fprintf(f, "    seL4_Word badge = 0;\n");
+    if (d->carries_caps)
+        fprintf(f, "    seL4_SetCapReceivePath(LARK_SLOT_CNODE, LARK_SLOT_RECV_%s, LARK_CSPACE_DEPTH);\n", conn);
     fprintf(f, "    seL4_MessageInfo_t info = seL4_Recv(LARK_SLOT_%s, &badge, LARK_SLOT_REPLY_%s);\n", conn, thr);
     fprintf(f, "    for (;;) {\n        seL4_MessageInfo_t reply = %s_dispatch(ops, badge, info);\n", r->name);
+    if (d->carries_caps)
+        fprintf(f, "        seL4_SetCapReceivePath(LARK_SLOT_CNODE, LARK_SLOT_RECV_%s, LARK_CSPACE_DEPTH);\n", conn);
     fprintf(f, "        info = seL4_ReplyRecv(LARK_SLOT_%s, reply, &badge, LARK_SLOT_REPLY_%s);\n    }\n}\n\n", conn,
             thr);
 }
@@ -176,7 +216,10 @@ static void write_header(FILE *f, const struct system *sys, const struct iface_d
     fprintf(f, "\n/* Errors the glue itself returns (interface errors stay below 0x%x). */\n", IFACE_ERROR_LIMIT);
     fprintf(f, "#define LARK_RPC_EBADLABEL 0xffffu /* the server knows no such method */\n");
     fprintf(f, "#define LARK_RPC_ESHORT    0xfffeu /* a message had fewer words than its struct */\n");
-    fprintf(f, "#define LARK_RPC_ENOTIMPL  0xfffdu /* the server has no handler for the method */\n\n");
+    fprintf(f, "#define LARK_RPC_ENOTIMPL  0xfffdu /* the server has no handler for the method */\n");
+    fprintf(f, "#define LARK_RPC_ENOCAP    0xfffcu /* the request should have carried a capability */\n\n");
+    fprintf(f, "/* CNode caps carry guard 64 - LARK_CNODE_BITS, so a slot number is its own cptr. */\n");
+    fprintf(f, "#define LARK_CSPACE_DEPTH 64u\n");
     fprintf(f, "#define LARK_COMPONENT_NAME \"%s\"\n", comp->name);
     fprintf(f, "#define LARK_CNODE_BITS %uu\n", comp->cnode_bits);
     fprintf(f, "#define LARK_SLOT_CNODE %uu\n#define LARK_SLOT_VSPACE %uu\n", SLOT_CNODE, SLOT_VSPACE);
@@ -206,6 +249,9 @@ static void write_header(FILE *f, const struct system *sys, const struct iface_d
             fprintf(f, "/* rpc '%s': this component serves %s on thread '%s'. */\n", r->name,
                     sys->interfaces[r->interface].name, comp->threads[r->server_thread].name);
             fprintf(f, "#define LARK_SLOT_%s %uu\n", U, r->server_slot);
+            if (ifaces[r->interface].carries_caps)
+                fprintf(f, "#define LARK_SLOT_RECV_%s %uu /* where a request's capability arrives */\n", U,
+                        r->recv_slot);
             for (int k = 0; k < r->nclients; k++) {
                 char C[MAX_NAME];
                 up(C, sys->components[r->clients[k].component].name);

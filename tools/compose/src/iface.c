@@ -202,8 +202,13 @@ static bool parse_struct_body(struct lexer *lx, struct iface_struct *st)
         struct iface_field *f = &st->fields[st->nfields];
         if (!expect_ident(lx, f->type))
             return false;
-        if (strcmp(f->type, "uint64_t") != 0 && strcmp(f->type, "int64_t") != 0) {
-            iface_error(lx, line, "field type '%s' is not a 64-bit word (uint64_t or int64_t)", f->type);
+        f->is_cap = strcmp(f->type, "seL4_CPtr") == 0;
+        if (!f->is_cap && strcmp(f->type, "uint64_t") != 0 && strcmp(f->type, "int64_t") != 0) {
+            iface_error(lx, line, "field type '%s' is not a 64-bit word (uint64_t or int64_t) or seL4_CPtr", f->type);
+            return false;
+        }
+        if (f->is_cap && st->has_cap) {
+            iface_error(lx, line, "only one seL4_CPtr field per struct (one extra cap per message)");
             return false;
         }
         if (!expect_ident(lx, f->name))
@@ -219,8 +224,15 @@ static bool parse_struct_body(struct lexer *lx, struct iface_struct *st)
         }
         if (!expect(lx, ";"))
             return false;
+        if (f->is_cap && count) {
+            iface_error(lx, line, "a seL4_CPtr field cannot be an array");
+            return false;
+        }
         f->count = (unsigned)count;
-        st->words += count ? (unsigned)count : 1;
+        if (f->is_cap)
+            st->has_cap = true;
+        else
+            st->words += count ? (unsigned)count : 1;
         st->nfields++;
         if (st->words > IFACE_MAX_WORDS) {
             iface_error(lx, line, "struct is larger than %d message words", IFACE_MAX_WORDS);
@@ -305,9 +317,14 @@ bool iface_load(struct iface_def *def, const char *name, const char *path, const
                 nlabels = parse_enum_body(&lx, labels, IFACE_MAX_METHODS);
             else if (strcmp(tag, want_error) == 0 && nerrors < 0)
                 nerrors = parse_enum_body(&lx, errors, 64);
-            else
-                iface_error(&lx, line, "enum '%s' is neither %s nor %s (or is declared twice)", tag, want_label,
-                            want_error);
+            else if (strcmp(tag, want_label) == 0 || strcmp(tag, want_error) == 0)
+                iface_error(&lx, line, "enum '%s' declared twice", tag);
+            else {
+                /* Other enums (argument values, flags) are the interface's own business. */
+                struct enum_item scratch[64];
+                if (parse_enum_body(&lx, scratch, 64) < 0)
+                    break;
+            }
         } else if (accept(&lx, "struct")) {
             if (!expect_ident(&lx, tag))
                 break;
@@ -386,8 +403,11 @@ bool iface_load(struct iface_def *def, const char *name, const char *path, const
             snprintf(rep, sizeof rep, "%s_%s_reply", name, m->name);
             if (strcmp(structs[s].tag, req) == 0) {
                 m->request = structs[s].body;
+                def->carries_caps |= m->request.has_cap;
                 used = true;
             } else if (strcmp(structs[s].tag, rep) == 0) {
+                if (structs[s].body.has_cap)
+                    iface_error(&lx, structs[s].line, "replies cannot carry a capability (seL4_CPtr) yet");
                 m->reply = structs[s].body;
                 used = true;
             }

@@ -4,7 +4,9 @@
  *   struct <iface>_<method>_request { uint64_t field; uint64_t array[4]; };   (optional)
  *   struct <iface>_<method>_reply { ... };                                    (optional)
  * Fields are 64-bit words (uint64_t or int64_t, optionally fixed arrays); they travel in
- * message registers, so a struct holds at most 120 words. */
+ * message registers, so a struct holds at most 120 words. A request may also have one
+ * seL4_CPtr field: that capability travels as the message's extra cap, and the server's
+ * handler sees it in a receive slot (LARK_SLOT_RECV_<rpc>) that the glue empties afterwards. */
 #ifndef COMPOSE_IFACE_H
 #define COMPOSE_IFACE_H
 
@@ -22,12 +24,14 @@ struct iface_field {
     char name[MAX_NAME];
     char type[16];
     unsigned count; /* 0 = scalar, else array length */
+    bool is_cap;    /* seL4_CPtr: an extra cap, not a message word */
 };
 
 struct iface_struct {
     bool present;
     int nfields;
-    unsigned words;
+    unsigned words; /* message words; the cap field is not one */
+    bool has_cap;
     struct iface_field fields[IFACE_MAX_FIELDS];
 };
 
@@ -43,6 +47,7 @@ struct iface_def {
     int nmethods;
     struct iface_method methods[IFACE_MAX_METHODS];
     int nerrors;
+    bool carries_caps; /* some request has a seL4_CPtr field */
 };
 
 /* Reads and checks one interface header; problems are reported as "header:line: ...". */

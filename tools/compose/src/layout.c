@@ -123,8 +123,11 @@ static void assign_slots(struct system *sys)
         }
         for (int i = 0; i < sys->nrpcs; i++) {
             struct rpc *r = &sys->rpcs[i];
-            if (r->server == c)
+            if (r->server == c) {
                 r->server_slot = next++;
+                if (r->interface >= 0 && sys->interfaces[r->interface].carries_caps)
+                    r->recv_slot = next++;
+            }
             for (int k = 0; k < r->nclients; k++)
                 if (r->clients[k].component == c)
                     r->clients[k].slot = next++;

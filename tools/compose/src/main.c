@@ -98,11 +98,13 @@ int main(int argc, char **argv)
         return 1;
     bool ok = check_system(&sys);
     ok &= check_lints(&sys);
-    ok &= layout_system(&sys);
     static struct iface_def ifaces[MAX_ITEMS];
-    for (int i = 0; i < sys.ninterfaces; i++)
+    for (int i = 0; i < sys.ninterfaces; i++) {
         ok &= iface_load(&ifaces[i], sys.interfaces[i].name, sys.interfaces[i].header_path,
                          sys.interfaces[i].header_shown);
+        sys.interfaces[i].carries_caps = ifaces[i].carries_caps;
+    }
+    ok &= layout_system(&sys);
     if (!ok)
         return 1;
 

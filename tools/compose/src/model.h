@@ -50,6 +50,7 @@ struct interface {
     char header[MAX_PATH_LEN]; /* as written (relative to the description's folder) */
     char header_path[MAX_PATH_LEN]; /* resolved, absolute: for opening */
     char header_shown[MAX_PATH_LEN]; /* relative to where the composer runs: for messages */
+    bool carries_caps; /* from the header: some request sends a capability */
     int line;
 };
 
@@ -68,6 +69,7 @@ struct rpc {
     struct endpoint_user clients[MAX_CLIENTS];
     int line;
     uint32_t server_slot;
+    uint32_t recv_slot; /* empty slot where capabilities sent to the server arrive */
 };
 
 struct notification {

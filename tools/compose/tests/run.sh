@@ -63,6 +63,12 @@ if cc -std=c11 -Wall -Wextra -Werror -g -D_DEFAULT_SOURCE -fsanitize=address,und
   pass=$((pass + p)); fail=$((fail + f))
   [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && bad "spec_test exited $rc" "$(tail -5 "$out/spec_test.out")"
 else bad "build spec_test" "$(cat "$out/spec_test.log")"; fi
+# The root server links the same reader: it must build freestanding for the target.
+if log=$(riscv64-unknown-elf-gcc -std=c11 -Wall -Wextra -Werror -O2 -ffreestanding -fno-builtin -march=rv64imac_zicsr_zifencei \
+        -mabi=lp64 -mcmodel=medany -I"$top/tools/compose/include" -c "$top/tools/compose/src/spec_reader.c" \
+        -o "$out/spec_reader.rv64.o" 2>&1) && ! riscv64-unknown-elf-nm -u "$out/spec_reader.rv64.o" | grep -q .; then
+  ok "spec reader builds freestanding for riscv64 with no undefined symbols"
+else bad "spec reader builds freestanding for riscv64" "$log $(riscv64-unknown-elf-nm -u "$out/spec_reader.rv64.o" 2>&1)"; fi
 dump=$("$bin" --dump-spec "$spec")
 echo "$dump" | grep -qx 'cap client.cnode\[6\] = object rpc:echo rights=Wg badge=0x70' \
   && ok "dump-spec shows the client's badged endpoint" || bad "dump-spec shows the client's badged endpoint"
@@ -88,6 +94,17 @@ grep -q '#define LARK_IRQ_BIT_UART_TX (1ull << 1)' "$g/server/lark_glue.h" && gr
   && ok "glue: IRQ bits and per-thread IRQ wait" || bad "glue: IRQ bits and per-thread IRQ wait"
 grep -q 'static inline const void \*buf_region(void)' "$g/server/lark_glue.h" \
   && ok "glue: read-only region accessor is const" || bad "glue: read-only region accessor is const"
+m="$out/glue"
+grep -q 'seL4_SetCap(0, req->container);' "$m/console/lark_glue.h" && grep -q 'seL4_MessageInfo_new(MEMORY_ALLOC, 0, 1, 50)' "$m/console/lark_glue.h" \
+  && ok "glue: a seL4_CPtr field travels as the extra cap, not as a word" || bad "glue: cap field as extra cap"
+grep -q '#define LARK_SLOT_RECV_MEMORY 7u' "$m/memory_manager/lark_glue.h" && ! grep -q 'LARK_SLOT_RECV' "$m/uart_driver/lark_glue.h" \
+  && ok "glue: receive slot only for servers of cap-carrying interfaces" || bad "glue: receive slot"
+grep -q 'return seL4_MessageInfo_new(LARK_RPC_ENOCAP, 0, 0, 0);' "$m/memory_manager/lark_glue.c" \
+  && grep -q 'seL4_SetCapReceivePath(LARK_SLOT_CNODE, LARK_SLOT_RECV_MEMORY, LARK_CSPACE_DEPTH);' "$m/memory_manager/lark_glue.c" \
+  && ok "glue: server sets the receive path and refuses a missing cap" || bad "glue: server cap receive"
+# The slot must be emptied before the reply words are written (the delete is an IPC itself).
+awk '/ops->alloc\(/{h=NR} /seL4_CNode_Delete/{if(h&&!d)d=NR} /seL4_SetMR\(0, \(seL4_Word\)rep.objects\)/{s=NR} END{exit !(h&&d>h&&s>d)}' \
+  "$m/memory_manager/lark_glue.c" && ok "glue: receive slot emptied between handler and reply words" || bad "glue: delete order"
 sel4="$top/libsel4/include/sel4/sel4.h"
 if [ -f "$sel4" ]; then
   for dir in "$out"/glue/* "$out"/glue-spec/*; do
@@ -101,7 +118,7 @@ else
   echo "SKIP glue compile: $sel4 does not exist yet"
 fi
 for h in "$top"/system/interfaces/*.h "$cases/ifaces/echo.h"; do
-  cc -std=c11 -Wall -Wextra -Werror -fsyntax-only -x c "$h" 2>"$out/h.log" && ok "interface header is C: $(basename "$h")" \
+  cc -std=c11 -Wall -Wextra -Werror -fsyntax-only -I"$top/libsel4/include" -x c "$h" 2>"$out/h.log" && ok "interface header is C: $(basename "$h")" \
     || bad "interface header is C: $(basename "$h")" "$(cat "$out/h.log")"
 done
 
