@@ -4,24 +4,25 @@
 #include <stdint.h>
 
 int main(void);
-seL4_Word lark_tls_build(void *region, seL4_Word bytes);
-_Noreturn void lark_runtime_start(seL4_BootInfo *bi, seL4_IPCBuffer *ipc_buffer);
-
-/* The main thread's TLS block; programs with more thread-locals than this fail at start. */
-static char main_tls[4096] __attribute__((aligned(64)));
+_Noreturn void lark_runtime_start(seL4_BootInfo *bi, seL4_IPCBuffer *ipc_buffer, int tls_ok);
 
 static int is_root_task;
 
-_Noreturn void lark_runtime_start(seL4_BootInfo *bi, seL4_IPCBuffer *ipc_buffer)
+/* crt0 has set gp, sp and tp (tls_ok = 0: the TLS block did not fit, tp is 0). */
+_Noreturn void lark_runtime_start(seL4_BootInfo *bi, seL4_IPCBuffer *ipc_buffer, int tls_ok)
 {
-    seL4_Word tp = lark_tls_build(main_tls, sizeof main_tls);
-    if (tp == 0) {
+    is_root_task = bi != NULL;
+    if (!tls_ok) {
         seL4_DebugPutString("lark: thread-local data larger than the main TLS block\n");
-        lark_exit(1);
+        if (is_root_task) {
+            seL4_DebugHalt();
+        }
+        for (;;) {
+            lark_syscall_regs_t r = {.a0 = 1};
+            lark_syscall(LARK_EXIT_SYSCALL, &r);
+        }
     }
-    __asm__ volatile("mv tp, %0" : : "r"(tp) : "memory");
     if (bi != NULL) {
-        is_root_task = 1;
         seL4_InitBootInfo(bi);
         seL4_SetIPCBuffer(bi->ipcBuffer);
     } else {
