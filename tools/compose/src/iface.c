@@ -384,6 +384,22 @@ bool iface_load(struct iface_def *def, const char *name, const char *path, const
         for (int j = 0; j < i; j++)
             if (labels[j].value == labels[i].value)
                 iface_error(&lx, labels[i].line, "label value %llu used twice", (unsigned long long)labels[i].value);
+        static const char *const reserved[] = {"ops", "dispatch", "dispatch_request", "serve", "auto", "break",
+            "case", "char", "const", "continue", "default", "do", "double", "else", "enum", "extern", "float", "for",
+            "goto", "if", "inline", "int", "long", "register", "restrict", "return", "short", "signed", "sizeof",
+            "static", "struct", "switch", "typedef", "union", "unsigned", "void", "volatile", "while", 0};
+        char lower[MAX_NAME];
+        size_t n = 0;
+        for (const char *p = labels[i].name + strlen(prefix); *p && n + 1 < sizeof lower; p++)
+            lower[n++] = (char)tolower((unsigned char)*p);
+        lower[n] = 0;
+        bool clash = false;
+        for (int r = 0; reserved[r]; r++)
+            clash |= strcmp(lower, reserved[r]) == 0;
+        if (clash) {
+            iface_error(&lx, labels[i].line, "method name '%s' is a C keyword or a glue name", lower);
+            continue;
+        }
         strcpy(m->constant, labels[i].name);
         m->label = labels[i].value;
         const char *suffix = labels[i].name + strlen(prefix);

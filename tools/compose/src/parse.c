@@ -294,10 +294,30 @@ static bool connection_name_taken(const char *name)
     return false;
 }
 
+/* Connection names become LARK_SLOT_<NAME> and friends; these would collide with the glue's own
+ * fixed names (LARK_SLOT_CNODE, LARK_SLOT_TCB_<thread>, LARK_SLOT_IRQ_<irq>, ...). */
+static bool reserved_connection_name(const char *name)
+{
+    static const char *const exact[] = {"cnode", "vspace", "first_free", "asid_pool", "sched_control", "domain", 0};
+    static const char *const prefix[] = {"tcb_", "sc_", "reply_", "recv_", "irq_", "badge_", 0};
+    for (int i = 0; exact[i]; i++)
+        if (strcmp(name, exact[i]) == 0)
+            return true;
+    for (int i = 0; prefix[i]; i++)
+        if (strncmp(name, prefix[i], strlen(prefix[i])) == 0)
+            return true;
+    return false;
+}
+
 static bool take_connection_name(xmlNode *n, char *buf)
 {
     if (!get_name(n, "name", buf))
         return false;
+    if (reserved_connection_name(buf)) {
+        diag(cur, line_of(n), "connection name '%s' is reserved for the glue (cnode, vspace, first_free, held cap "
+                              "names, or a tcb_/sc_/reply_/recv_/irq_/badge_ prefix)", buf);
+        return false;
+    }
     if (connection_name_taken(buf)) {
         diag(cur, line_of(n), "duplicate connection name '%s'", buf);
         return false;
