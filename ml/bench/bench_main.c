@@ -10,6 +10,7 @@
 #include "expected.h"
 #include "lark_ml.h"
 #include "platform.h"
+#include "profile.h"
 
 extern const uint8_t bench_model[], bench_model_end[];
 extern const char bench_expected[], bench_expected_end[];
@@ -96,6 +97,7 @@ void bench_main(void)
         fail("rdinstret does not count", NULL);
 
     run_and_check("warm-up", in.bytes, expected_n);
+    bench_prof = (bench_profile){{0}, {0}};
     uint64_t total = 0;
     for (int r = 0; r < BENCH_RUNS; r++)
         total += run_and_check("measured run", in.bytes, expected_n);
@@ -114,5 +116,6 @@ void bench_main(void)
     platform_puts(" MACs, arena ");
     platform_put_u64(lark_ml_arena_bytes(&model));
     platform_puts(" B, output matches TFLM)\n");
+    profile_print(BENCH_LABEL, total, BENCH_RUNS);
     platform_exit(0);
 }
