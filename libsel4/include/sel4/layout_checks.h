@@ -6,6 +6,8 @@
 #include <sel4/bootinfo_types.h>
 #include <sel4/objecttype.h>
 #include <sel4/errors.h>
+#include <sel4/faults.h>
+#include <sel4/syscall_numbers.h>
 
 #define LARK_WORD_OFFSET(type, field) (offsetof(type, field) / sizeof(seL4_Word))
 
@@ -62,5 +64,25 @@ _Static_assert(seL4_RISCV_Giga_Page == 7 && seL4_RISCV_4K_Page == 8 && seL4_RISC
 _Static_assert(seL4_NotEnoughMemory == 10, "error numbering");
 _Static_assert((1ul << seL4_ASIDPoolIndexBits) == 512 && (1ul << seL4_NumASIDPoolsBits) == 128,
                "512 ASIDs per pool, 128 pools");
+
+_Static_assert(seL4_TCBBits == 11 && seL4_EndpointBits == 4 && seL4_NotificationBits == 6 && seL4_ReplyBits == 5 &&
+                   seL4_SlotBits == 5 && seL4_PageTableBits == 12 && seL4_MinSchedContextBits == 7,
+               "object sizes (abi.md 3)");
+_Static_assert(seL4_MinUntypedBits == 4 && seL4_MaxUntypedBits == 38, "untyped size range");
+_Static_assert(seL4_MsgMaxLength == 120 && seL4_MsgMaxExtraCaps == 3, "message limits");
+_Static_assert(seL4_UserTop == 0x3ffffff000ul, "seL4_UserTop");
+_Static_assert(seL4_NumInitialCaps == 16 && seL4_CapInitThreadSC == 14 && seL4_CapBootInfoFrame == 9 &&
+                   seL4_CapInitThreadIPCBuffer == 10 && seL4_CapSMC == 15,
+               "initial CNode slots (abi.md 7)");
+_Static_assert(seL4_SysCall == -1 && seL4_SysNBSendWait == -4 && seL4_SysYield == -11 &&
+                   seL4_SysDebugPutChar == -12 && seL4_SysDebugNameThread == -17 && seL4_SysSetTLSBase == -33,
+               "syscall numbers (abi.md 1)");
+_Static_assert(seL4_Fault_CapFault == 1 && seL4_Fault_UnknownSyscall == 2 && seL4_Fault_UserException == 3 &&
+                   seL4_Fault_Timeout == 5 && seL4_Fault_VMFault == 6,
+               "fault labels (abi.md 6)");
+_Static_assert(seL4_UnknownSyscall_Length == 11 && seL4_UserException_Length == 4 && seL4_VMFault_Length == 4 &&
+                   seL4_Timeout_Length == 2,
+               "fault message lengths (abi.md 6)");
+_Static_assert(seL4_RISCV_ExecuteNever == 1, "VM attribute bit 0");
 
 #undef LARK_WORD_OFFSET
