@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <lark/print.h>
+#include <lark/names.h>
 
 static int passed, failed;
 
@@ -75,6 +76,10 @@ int main(void)
         failed++;
         printf("FAIL size 0: %d\n", n);
     }
+
+    /* Names of ABI numbers, and "?" for anything outside the tables. */
+    F("seL4_RevokeFirst seL4_RISCV_4K_Page seL4_Fault_VMFault ? ? ?", "%s %s %s %s %s %s", lark_error_name(9),
+      lark_object_name(8), lark_fault_name(6), lark_error_name(11), lark_object_name(~0ul), lark_fault_name(4));
 
     printf("lib-tests: %d passed, %d failed\n", passed, failed);
     return failed != 0;
