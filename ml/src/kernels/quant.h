@@ -4,22 +4,23 @@
 #define ML_QUANT_H
 #include <stdint.h>
 
-/* SaturatingRoundingDoublingHighMul */
+/* SaturatingRoundingDoublingHighMul. gemmlowp adds a sign-dependent nudge and divides
+ * truncating toward zero; that equals floor((p + 2^30) / 2^31) for every product except the
+ * saturating one (for p < 0 both round up exactly when the low 31 bits exceed 2^30), and
+ * the floor form needs no branch. */
 static inline int32_t ml_srdhm(int32_t a, int32_t b)
 {
     if (a == b && a == INT32_MIN) return INT32_MAX;
-    int64_t p = (int64_t)a * b;
-    int64_t nudge = p >= 0 ? (1 << 30) : 1 - (1 << 30);
-    return (int32_t)((p + nudge) / (1LL << 31));
+    return (int32_t)(((int64_t)a * b + (1LL << 30)) >> 31);
 }
 
-/* RoundingDivideByPOT, 0 <= e <= 31 */
+/* RoundingDivideByPOT, 0 <= e <= 31: round half away from zero. Written as one shift of
+ * x + 2^(e-1) - (x < 0), which is the same value (for e > 0) without a branch. */
 static inline int32_t ml_rdbpot(int32_t x, int e)
 {
-    int32_t mask = (int32_t)((1LL << e) - 1);
-    int32_t rem = x & mask;
-    int32_t thr = (mask >> 1) + (x < 0);
-    return (x >> e) + (rem > thr);
+    int64_t half = (1LL << e) >> 1;
+    int64_t neg = (x < 0) & (e > 0);
+    return (int32_t)(((int64_t)x + half - neg) >> e);
 }
 
 /* MultiplyByQuantizedMultiplier; the left shift wraps like TFLM's int32 multiply does. */
