@@ -4,14 +4,17 @@
 #include "cte.h"
 #include "errors.h"
 
-/* Delete the cap in `slot`; if it is the last cap to its object, finalise the object
- * (preemptibly for CNodes and TCBs: EXCEPTION_PREEMPTED means "restart the syscall").
- * `exposed` as in seL4: false when deleting as part of revoke/zombie clean-up. */
-exception_t cte_delete(struct cte *slot, bool exposed);
+/* Delete the cap in `slot`; if it is the last cap to its object, finalise the object.
+ * The last cap to a CNode or TCB becomes a Zombie in place whose slots are emptied from the
+ * end, deepest zombie first, with a preemption point after each step:
+ * EXCEPTION_PREEMPTED means "restart the syscall", which finds the zombie and continues. */
+exception_t cte_delete(struct cte *slot);
 /* Delete every descendant of `slot` in the MDB (preemptible). */
 exception_t cte_revoke(struct cte *slot);
-/* Empty a slot without finalising (the object is still referenced elsewhere). */
+/* Delete a cap that is not the last cap of a CNode/TCB (finalises other objects). */
 void cte_delete_one(struct cte *slot);
+/* Object tear-down when the last cap goes (K1: dispatches to the object modules). */
+void cap_finalise(cap_t c, bool final);
 
 struct invocation;
 exception_t decode_cnode_invocation(struct invocation *inv);

@@ -20,4 +20,10 @@ exception_t cspace_lookup_slot_exact(cap_t root, cptr_t cptr, unsigned depth,
  * stops at the first non-CNode cap (seL4 lookupCap semantics). */
 exception_t cspace_lookup_slot(cap_t root, cptr_t cptr, struct cte **slot);
 
+/* seL4 lookupSlotForCNodeOp: the checks every CNode/Retype/IRQ destination goes through.
+ * root not a CNode or bits left over: FailedLookup(is_source) with the lookup fault;
+ * depth outside 1..64: RangeError(1, 64). Returns a syscall error, never a lookup fault. */
+exception_t cspace_lookup_for_op(bool is_source, cap_t root, cptr_t cptr, word_t depth,
+                                 struct cte **slot);
+
 #endif

@@ -5,10 +5,12 @@
 #define LARK_IPC_H
 #include "objects.h"
 
-/* Send on an endpoint cap (Send, NBSend, Call, and the send phase of NBSendRecv/Wait).
- * For a Call, `reply_can_grant`... come from the endpoint cap rights. */
+/* Send on an endpoint cap (Send, NBSend, Call, and the send phase of NBSendRecv/NBSendWait/
+ * ReplyRecv). badge/can_grant/can_grant_reply come from the invoked endpoint cap;
+ * can_donate (MCS) is true for Call, NBSendRecv and NBSendWait. The sender's message is
+ * in its registers/IPC buffer as the user left it (a1 = msginfo). */
 void ipc_send(struct tcb *sender, struct endpoint *ep, word_t badge, bool can_grant,
-              bool can_grant_reply, bool blocking, bool is_call);
+              bool can_grant_reply, bool can_donate, bool blocking, bool is_call);
 /* Receive on an endpoint or notification cap (Recv, NBRecv, Wait, NBWait, ReplyRecv's
  * receive phase). `reply` is the reply object for MCS endpoint receives (may be NULL for
  * notifications; required for endpoints that will be Called). */

@@ -14,4 +14,12 @@ void handle_interrupt(word_t scause);
  * and the operation should stop (returning EXCEPTION_PREEMPTED). */
 bool preemption_point(void);
 
+/* For the scheduler when nothing is runnable: wait (wfi) in the kernel until an interrupt
+ * is pending, then handle it (timer -> sched_timer_interrupt, PLIC -> irq_handle). Returns
+ * after one round; the caller re-checks its queues. */
+void kernel_idle_wait(void);
+/* schedule(), wait in the kernel while the idle thread is chosen, then return to
+ * ks_cur_thread's user context (trap.c). */
+NORETURN void return_to_user(void);
+
 #endif

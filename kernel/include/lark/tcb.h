@@ -96,14 +96,17 @@ static inline struct tcb *tcb_from_cap(cap_t c) { return (struct tcb *)cap_kptr(
 void tcb_init(struct tcb *t);                    /* fresh object from Retype (memory zeroed) */
 word_t tcb_get_mr(struct tcb *t, const word_t *ipcbuf, unsigned i); /* MRi, registers first */
 void tcb_set_mr(struct tcb *t, word_t *ipcbuf, unsigned i, word_t v);
-word_t *tcb_ipc_buffer_kptr(struct tcb *t);      /* kernel ptr to the IPC buffer, or NULL */
 void thread_set_state(struct tcb *t, word_t state);
 bool thread_is_runnable(const struct tcb *t);
 void thread_suspend(struct tcb *t);
 void thread_restart(struct tcb *t);
-/* Tear-down when the last cap to a TCB goes: unbinds SC, notification, cancels IPC. The
- * TCB's own slots are emptied by the caller (cnode delete) first. */
+/* Tear-down when the last cap to a TCB goes: unbinds SC, notification, cancels IPC. Called
+ * by delete.c before it empties the TCB's own slots (they may hold the last caps of other
+ * objects, deleted preemptibly afterwards). */
 void tcb_finalise(struct tcb *t);
+/* K1 (src/arch/riscv/vspace.c): kernel pointer to the thread's IPC buffer (the frame cap in
+ * TCB_IPC_BUFFER_SLOT + the offset of t->ipc_buffer in it), or NULL if it has none. */
+word_t *tcb_ipc_buffer_kptr(struct tcb *t);
 /* Decode the TCB invocations (labels 2..17). */
 struct invocation;
 exception_t decode_tcb_invocation(struct invocation *inv);

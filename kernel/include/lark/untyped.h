@@ -15,9 +15,13 @@ bool untyped_fit(unsigned ut_bits, word_t free_index, unsigned obj_bits, word_t 
 /* Bytes still free in an untyped cap (Untyped_Describe: 2^bits when it has no children). */
 word_t untyped_remaining(cap_t ut, bool has_children);
 
-/* Create the object(s) in memory (zeroed) and return their caps (K1; calls K2's init hooks
- * for TCB and SC). */
+/* Create one object at paddr (memory zeroed unless device) and return its cap (K1:
+ * src/object/retype.c; calls K2's tcb_init / sched_context_init). */
 cap_t object_create(word_t type, paddr_t paddr, unsigned obj_bits, bool device);
+/* Retype count objects from the untyped in ut_slot into dest slots (all empty); caps become
+ * children of the untyped. Checks already done; advances the watermark. */
+void untyped_retype(struct cte *ut_slot, word_t type, unsigned obj_bits, word_t count,
+                    struct cte *dest_cnode_slots);
 
 struct invocation;
 exception_t decode_untyped_invocation(struct invocation *inv);

@@ -38,6 +38,8 @@ pte_t *vspace_lookup_slot(pte_t *root, vaddr_t va, unsigned *level);
 /* Switch satp to the thread's VSpace (or the kernel's if it has none). */
 struct tcb;
 void vspace_activate(struct tcb *t);
+/* A mapping or VSpace assignment changed: reload satp and flush before the next return. */
+void vspace_changed(void);
 /* Kernel pointer to a user frame a thread may use, for the IPC buffer. */
 void *vspace_user_frame_kptr(cap_t frame_cap);
 /* Finalisation when the last cap goes. */

@@ -60,3 +60,17 @@ exception_t cspace_lookup_slot(cap_t root, cptr_t cptr, struct cte **slot)
     unsigned left;
     return cspace_resolve(root, cptr, WORD_BITS, slot, &left);
 }
+
+exception_t cspace_lookup_for_op(bool is_source, cap_t root, cptr_t cptr, word_t depth,
+                                 struct cte **slot)
+{
+    if (cap_type(root) != CAP_CNODE) {
+        cur_lookup_fault = (struct lookup_fault){LOOKUP_INVALID_ROOT, 0, 0, 0};
+        return err_failed_lookup(is_source);
+    }
+    if (depth < 1 || depth > WORD_BITS)
+        return err_range(1, WORD_BITS);
+    if (cspace_lookup_slot_exact(root, cptr, (unsigned)depth, slot) != EXCEPTION_NONE)
+        return err_failed_lookup(is_source);
+    return EXCEPTION_NONE;
+}

@@ -1,0 +1,81 @@
+/* Save/restore of the user F/D registers (the only F/D code in the kernel; assembled with
+ * F and D enabled). The caller turns sstatus.FS on around these. a0 = struct user_context *.
+ * Offsets: CTX_OFFSET_FREGS = 34 * 8, CTX_OFFSET_FCSR = 66 * 8 (tcb.h). */
+#define FREGS 272
+#define FCSR 528
+    .section .text
+    .globl fpu_save_regs
+fpu_save_regs:
+    fsd f0, FREGS+0*8(a0)
+    fsd f1, FREGS+1*8(a0)
+    fsd f2, FREGS+2*8(a0)
+    fsd f3, FREGS+3*8(a0)
+    fsd f4, FREGS+4*8(a0)
+    fsd f5, FREGS+5*8(a0)
+    fsd f6, FREGS+6*8(a0)
+    fsd f7, FREGS+7*8(a0)
+    fsd f8, FREGS+8*8(a0)
+    fsd f9, FREGS+9*8(a0)
+    fsd f10, FREGS+10*8(a0)
+    fsd f11, FREGS+11*8(a0)
+    fsd f12, FREGS+12*8(a0)
+    fsd f13, FREGS+13*8(a0)
+    fsd f14, FREGS+14*8(a0)
+    fsd f15, FREGS+15*8(a0)
+    fsd f16, FREGS+16*8(a0)
+    fsd f17, FREGS+17*8(a0)
+    fsd f18, FREGS+18*8(a0)
+    fsd f19, FREGS+19*8(a0)
+    fsd f20, FREGS+20*8(a0)
+    fsd f21, FREGS+21*8(a0)
+    fsd f22, FREGS+22*8(a0)
+    fsd f23, FREGS+23*8(a0)
+    fsd f24, FREGS+24*8(a0)
+    fsd f25, FREGS+25*8(a0)
+    fsd f26, FREGS+26*8(a0)
+    fsd f27, FREGS+27*8(a0)
+    fsd f28, FREGS+28*8(a0)
+    fsd f29, FREGS+29*8(a0)
+    fsd f30, FREGS+30*8(a0)
+    fsd f31, FREGS+31*8(a0)
+    frcsr t0
+    sd t0, FCSR(a0)
+    ret
+
+    .globl fpu_restore_regs
+fpu_restore_regs:
+    fld f0, FREGS+0*8(a0)
+    fld f1, FREGS+1*8(a0)
+    fld f2, FREGS+2*8(a0)
+    fld f3, FREGS+3*8(a0)
+    fld f4, FREGS+4*8(a0)
+    fld f5, FREGS+5*8(a0)
+    fld f6, FREGS+6*8(a0)
+    fld f7, FREGS+7*8(a0)
+    fld f8, FREGS+8*8(a0)
+    fld f9, FREGS+9*8(a0)
+    fld f10, FREGS+10*8(a0)
+    fld f11, FREGS+11*8(a0)
+    fld f12, FREGS+12*8(a0)
+    fld f13, FREGS+13*8(a0)
+    fld f14, FREGS+14*8(a0)
+    fld f15, FREGS+15*8(a0)
+    fld f16, FREGS+16*8(a0)
+    fld f17, FREGS+17*8(a0)
+    fld f18, FREGS+18*8(a0)
+    fld f19, FREGS+19*8(a0)
+    fld f20, FREGS+20*8(a0)
+    fld f21, FREGS+21*8(a0)
+    fld f22, FREGS+22*8(a0)
+    fld f23, FREGS+23*8(a0)
+    fld f24, FREGS+24*8(a0)
+    fld f25, FREGS+25*8(a0)
+    fld f26, FREGS+26*8(a0)
+    fld f27, FREGS+27*8(a0)
+    fld f28, FREGS+28*8(a0)
+    fld f29, FREGS+29*8(a0)
+    fld f30, FREGS+30*8(a0)
+    fld f31, FREGS+31*8(a0)
+    ld t0, FCSR(a0)
+    fscsr t0
+    ret

@@ -1,0 +1,70 @@
+/* Invocations of kernel objects: argument access, dispatch by cap type, the reply. */
+#include <lark/cnode.h>
+#include <lark/invocation.h>
+#include <lark/irq.h>
+#include <lark/objects.h>
+#include <lark/untyped.h>
+#include <lark/vspace.h>
+
+word_t inv_arg(const struct invocation *inv, unsigned i)
+{
+    if (i >= inv->length)
+        return 0;
+    if (i < MSG_REGISTERS_IN_CPU)
+        return inv->thread->ctx.regs[MR_REG(i)];
+    return inv->ipcbuf ? inv->ipcbuf[IPCBUF_MSG + i] : 0;
+}
+
+struct cte *inv_extra_cap(const struct invocation *inv, unsigned i)
+{
+    return i < inv->extra_count ? inv->extra[i] : NULL;
+}
+
+void inv_set_result(struct invocation *inv, unsigned i, word_t v)
+{
+    if (i < MSG_REGISTERS_IN_CPU)
+        inv->thread->ctx.regs[MR_REG(i)] = v;
+    else if (inv->ipcbuf && i < MSG_MAX_LENGTH)
+        inv->ipcbuf[IPCBUF_MSG + i] = v;
+    else
+        return; /* no IPC buffer: results past MR3 are lost, as on seL4 */
+    if (inv->result_len < i + 1)
+        inv->result_len = i + 1;
+}
+
+static exception_t decode_domain_invocation(struct invocation *inv)
+{
+    /* one domain: DomainSet_Set validates its arguments and has nothing to change */
+    if (inv->label != DOMAIN_SET_SET)
+        return err_illegal_operation();
+    if (inv->length < 1 || !inv_extra_cap(inv, 0))
+        return err_truncated_message();
+    if (inv_arg(inv, 0) >= 1)
+        return err_invalid_argument(0);
+    if (cap_type(inv_extra_cap(inv, 0)->cap) != CAP_THREAD)
+        return err_invalid_argument(1);
+    tcb_from_cap(inv_extra_cap(inv, 0)->cap)->domain = 0;
+    return EXCEPTION_NONE;
+}
+
+exception_t decode_invocation(struct invocation *inv)
+{
+    switch (cap_type(inv->cap)) {
+    case CAP_UNTYPED: return decode_untyped_invocation(inv);
+    case CAP_CNODE: return decode_cnode_invocation(inv);
+    case CAP_THREAD: return decode_tcb_invocation(inv);
+    case CAP_SCHED_CONTEXT: return decode_sched_context_invocation(inv);
+    case CAP_SCHED_CONTROL: return decode_sched_control_invocation(inv);
+    case CAP_IRQ_CONTROL: return decode_irq_control_invocation(inv);
+    case CAP_IRQ_HANDLER: return decode_irq_handler_invocation(inv);
+    case CAP_DOMAIN: return decode_domain_invocation(inv);
+    case CAP_FRAME: return decode_frame_invocation(inv);
+    case CAP_PAGE_TABLE: return decode_page_table_invocation(inv);
+    case CAP_ASID_CONTROL: return decode_asid_control_invocation(inv);
+    case CAP_ASID_POOL: return decode_asid_pool_invocation(inv);
+    case CAP_NULL:
+    case CAP_ZOMBIE:
+    default:
+        return err_invalid_cap(0);
+    }
+}

@@ -1,0 +1,84 @@
+/* Frame invocations: Map (rights, execute-never), Unmap, GetAddress. */
+#include <lark/arch/riscv.h>
+#include <lark/invocation.h>
+#include <lark/vspace_ops.h>
+
+static word_t user_pte_flags(unsigned vm_rights, bool executable)
+{
+    word_t f = 0;
+    if (vm_rights == VM_READ_ONLY || vm_rights == VM_READ_WRITE)
+        f |= PTE_R;
+    if (vm_rights == VM_READ_WRITE)
+        f |= PTE_W;
+    if (executable)
+        f |= PTE_X;
+    return f;
+}
+
+static unsigned mask_vm(unsigned vm, word_t rights)
+{
+    if (vm == VM_READ_ONLY && (rights & RIGHT_READ))
+        return VM_READ_ONLY;
+    if (vm == VM_READ_WRITE && (rights & RIGHT_READ))
+        return (rights & RIGHT_WRITE) ? VM_READ_WRITE : VM_READ_ONLY;
+    return VM_KERNEL_ONLY;
+}
+
+static exception_t frame_map(struct invocation *inv)
+{
+    if (inv->length < 3 || !inv_extra_cap(inv, 0))
+        return err_truncated_message();
+    vaddr_t va = inv_arg(inv, 0);
+    word_t rights = inv_arg(inv, 1), attr = inv_arg(inv, 2);
+    pte_t *root;
+    word_t asid;
+    exception_t e = vspace_root_for(inv_extra_cap(inv, 0)->cap, 1, &root, &asid);
+    if (e != EXCEPTION_NONE)
+        return e;
+    cap_t c = inv->cap;
+    unsigned bits = frame_size_bits(cap_frame_size(c));
+    if (va > USER_TOP - BIT(bits))
+        return err_invalid_argument(0);
+    if (!IS_ALIGNED(va, bits))
+        return err_alignment();
+    unsigned level;
+    pte_t *slot = vspace_lookup_slot(root, va, &level);
+    if (level_bits(level) != bits) {
+        cur_lookup_fault = (struct lookup_fault){LOOKUP_MISSING_CAPABILITY, level_bits(level),
+                                                 0, 0};
+        return err_failed_lookup(false);
+    }
+    if (cap_is_mapped(c)) {
+        if (cap_mapped_asid(c) != asid)
+            return err_invalid_cap(1);
+        if (cap_mapped_vaddr(c) != va)
+            return err_invalid_argument(0);
+    } else if (*slot & PTE_V) {
+        return err_delete_first();
+    }
+    word_t flags = user_pte_flags(mask_vm(cap_frame_vm_rights(c), rights),
+                                  !(attr & VM_ATTR_EXECUTE_NEVER));
+    *slot = flags ? pte_make(cap_ptr(c), flags | PTE_V | PTE_U | PTE_A | PTE_D) : 0;
+    inv->slot->cap = cap_with_mapping(c, asid, va);
+    sfence_vma_all();
+    return EXCEPTION_NONE;
+}
+
+exception_t decode_frame_invocation(struct invocation *inv)
+{
+    switch (inv->label) {
+    case RISCV_PAGE_MAP:
+        return frame_map(inv);
+    case RISCV_PAGE_UNMAP:
+        if (cap_is_mapped(inv->cap)) {
+            frame_unmap(inv->cap);
+            inv->slot->cap = cap_with_mapping(inv->cap, 0, 0);
+        }
+        return EXCEPTION_NONE;
+    case RISCV_PAGE_GET_ADDRESS:
+        inv_set_result(inv, 0, cap_ptr(inv->cap));
+        return EXCEPTION_NONE;
+    default:
+        return err_illegal_operation();
+    }
+}
