@@ -118,12 +118,17 @@ struct lark_spec_thread {
     uint64_t arg0;                         /* a0 at start: the thread's index in its component */
 };
 
+/* Every IRQ badge carries this bit besides the IRQ's own bit. Client badges stay below 2^60, so
+ * a thread that receives on an endpoint and has a bound IRQ notification can tell the two apart
+ * by the badge alone (seL4 leaves the message info undefined on a notification delivery). */
+#define LARK_SPEC_IRQ_BADGE_MARK (1ULL << 63)
+
 struct lark_spec_irq {
     uint32_t irq;          /* PLIC source number */
     uint32_t trigger;      /* 0 level, 1 edge */
     uint32_t notification; /* object index the handler signals */
     uint32_t component;
-    uint64_t badge;        /* badge of the notification copy the handler gets (one bit) */
+    uint64_t badge;        /* LARK_SPEC_IRQ_BADGE_MARK | one bit per IRQ of the thread */
 };
 
 enum lark_spec_comp_flags {

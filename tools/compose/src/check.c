@@ -112,9 +112,25 @@ static void check_cycles(struct system *sys)
             return; /* one cycle reported is enough to fix before looking again */
 }
 
+/* A thread blocks on one endpoint at a time, so it can serve one rpc only. */
+static void check_servers(struct system *sys)
+{
+    for (int i = 0; i < sys->nrpcs; i++)
+        for (int j = 0; j < i; j++) {
+            const struct rpc *a = &sys->rpcs[j], *b = &sys->rpcs[i];
+            if (a->server >= 0 && a->server == b->server && a->server_thread == b->server_thread)
+                diag(sys, b->line,
+                     "thread '%s' of '%s' already serves rpc '%s' (line %d); a thread waits on one endpoint, give "
+                     "this rpc its own <thread>",
+                     sys->components[b->server].threads[b->server_thread].name, sys->components[b->server].name,
+                     a->name, a->line);
+        }
+}
+
 bool check_system(struct system *sys)
 {
     int before = diag_count();
+    check_servers(sys);
     check_devices(sys);
     check_irqs(sys);
     check_authority(sys);

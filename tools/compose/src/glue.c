@@ -103,7 +103,12 @@ static void client_stub(FILE *f, const struct rpc *r, const struct iface_def *d,
     }
 }
 
-static void server_decls(FILE *f, const struct rpc *r, const struct iface_def *d)
+static bool serves_with_irqs(const struct system *sys, const struct rpc *r)
+{
+    return sys->components[r->server].threads[r->server_thread].has_irqs;
+}
+
+static void server_decls(FILE *f, const struct system *sys, const struct rpc *r, const struct iface_def *d)
 {
     fprintf(f, "/* Server side of rpc '%s' (interface %s). Each handler gets the caller's badge (a LARK_BADGE_*\n"
                " * constant) and returns 0 or a %s_error; a NULL handler answers LARK_RPC_ENOTIMPL. */\n",
@@ -114,6 +119,9 @@ static void server_decls(FILE *f, const struct rpc *r, const struct iface_def *d
         method_params(f, d->name, &d->methods[i], true);
         fprintf(f, ");\n");
     }
+    if (serves_with_irqs(sys, r))
+        fprintf(f, "    /* The serving thread's IRQs arrive here (LARK_IRQ_BIT_* bits) between requests. */\n"
+                   "    void (*notified)(seL4_Word irq_bits);\n");
     fprintf(f, "};\n");
     fprintf(f, "/* Decodes one request already in the IPC buffer, runs the handler, leaves the reply there. */\n");
     fprintf(f, "seL4_MessageInfo_t %s_dispatch(const struct %s_ops *ops, seL4_Word badge, seL4_MessageInfo_t info);\n",
@@ -183,7 +191,17 @@ static void server_code(FILE *f, const struct system *sys, const struct rpc *r, 
     if (d->carries_caps)
         fprintf(f, "    seL4_SetCapReceivePath(LARK_SLOT_CNODE, LARK_SLOT_RECV_%s, LARK_CSPACE_DEPTH);\n", conn);
     fprintf(f, "    seL4_MessageInfo_t info = seL4_Recv(LARK_SLOT_%s, &badge, LARK_SLOT_REPLY_%s);\n", conn, thr);
-    fprintf(f, "    for (;;) {\n        seL4_MessageInfo_t reply = %s_dispatch(ops, badge, info);\n", r->name);
+    fprintf(f, "    for (;;) {\n");
+    if (serves_with_irqs(sys, r)) {
+        fprintf(f, "        if (badge & LARK_IRQ_BADGE_MARK) {\n"
+                   "            /* The bound IRQ notification, not a caller: nobody to reply to. */\n"
+                   "            if (ops->notified)\n                ops->notified(badge & ~LARK_IRQ_BADGE_MARK);\n");
+        if (d->carries_caps)
+            fprintf(f, "            seL4_SetCapReceivePath(LARK_SLOT_CNODE, LARK_SLOT_RECV_%s, LARK_CSPACE_DEPTH);\n", conn);
+        fprintf(f, "            info = seL4_Recv(LARK_SLOT_%s, &badge, LARK_SLOT_REPLY_%s);\n            continue;\n"
+                   "        }\n", conn, thr);
+    }
+    fprintf(f, "        seL4_MessageInfo_t reply = %s_dispatch(ops, badge, info);\n", r->name);
     if (d->carries_caps)
         fprintf(f, "        seL4_SetCapReceivePath(LARK_SLOT_CNODE, LARK_SLOT_RECV_%s, LARK_CSPACE_DEPTH);\n", conn);
     fprintf(f, "        info = seL4_ReplyRecv(LARK_SLOT_%s, reply, &badge, LARK_SLOT_REPLY_%s);\n    }\n}\n\n", conn,
@@ -220,6 +238,8 @@ static void write_header(FILE *f, const struct system *sys, const struct iface_d
     fprintf(f, "#define LARK_RPC_ENOCAP    0xfffcu /* the request should have carried a capability */\n\n");
     fprintf(f, "/* CNode caps carry guard 64 - LARK_CNODE_BITS, so a slot number is its own cptr. */\n");
     fprintf(f, "#define LARK_CSPACE_DEPTH 64u\n");
+    fprintf(f, "/* Set in every IRQ badge; client badges stay below 2^60 (lark_spec.h). */\n");
+    fprintf(f, "#define LARK_IRQ_BADGE_MARK (1ull << 63)\n");
     fprintf(f, "#define LARK_COMPONENT_NAME \"%s\"\n", comp->name);
     fprintf(f, "#define LARK_CNODE_BITS %uu\n", comp->cnode_bits);
     fprintf(f, "#define LARK_SLOT_CNODE %uu\n#define LARK_SLOT_VSPACE %uu\n", SLOT_CNODE, SLOT_VSPACE);
@@ -235,8 +255,10 @@ static void write_header(FILE *f, const struct system *sys, const struct iface_d
         if (th->has_irqs) {
             fprintf(f, "#define LARK_SLOT_IRQ_NTFN_%s %uu /* bound to the thread; badge bits = LARK_IRQ_BIT_* */\n", T,
                     th->slot_irq_ntfn);
+            fprintf(f, "/* Blocks until an IRQ of this thread fires; returns its LARK_IRQ_BIT_* bits. */\n");
             fprintf(f, "static inline seL4_Word lark_irq_wait_%s(void)\n{\n    seL4_Word bits = 0;\n"
-                       "    seL4_Wait(LARK_SLOT_IRQ_NTFN_%s, &bits);\n    return bits;\n}\n", th->name, T);
+                       "    seL4_Wait(LARK_SLOT_IRQ_NTFN_%s, &bits);\n    return bits & ~LARK_IRQ_BADGE_MARK;\n}\n",
+                    th->name, T);
         }
     }
     fprintf(f, "\n");
@@ -257,7 +279,7 @@ static void write_header(FILE *f, const struct system *sys, const struct iface_d
                 up(C, sys->components[r->clients[k].component].name);
                 fprintf(f, "#define LARK_BADGE_%s_%s 0x%llxull\n", U, C, (unsigned long long)r->clients[k].badge);
             }
-            server_decls(f, r, &ifaces[r->interface]);
+            server_decls(f, sys, r, &ifaces[r->interface]);
         }
         for (int k = 0; k < r->nclients; k++) {
             if (r->clients[k].component != c)

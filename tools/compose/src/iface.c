@@ -140,7 +140,7 @@ static bool expect_number(struct lexer *lx, uint64_t *out)
 {
     struct token *t = peek(lx);
     char *end;
-    if (t->number) {
+    if (t->number && !(t->text[0] == '0' && isdigit((unsigned char)t->text[1]))) {
         unsigned long long v = strtoull(t->text, &end, 0);
         /* allow the C suffixes u/U/ul/ULL on constants */
         while (*end == 'u' || *end == 'U' || *end == 'l' || *end == 'L')

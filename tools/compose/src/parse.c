@@ -111,7 +111,9 @@ static bool get_num(xmlNode *n, const char *attr, uint64_t min, uint64_t max, ui
     char *end;
     errno = 0;
     unsigned long long x = strtoull(buf, &end, 0);
-    if (buf[0] < '0' || buf[0] > '9' || *end || errno) {
+    /* No C octal: "010" would silently mean 8. */
+    bool octal = buf[0] == '0' && buf[1] >= '0' && buf[1] <= '9';
+    if (buf[0] < '0' || buf[0] > '9' || *end || errno || octal) {
         diag(cur, line_of(n), "bad number '%s' for %s", buf, attr);
         return false;
     }

@@ -287,7 +287,7 @@ void *build_spec(const struct system *sys, const struct elf_info *elfs, size_t *
             uint32_t tnum = b.comps.v[ci].first_thread + (uint32_t)q->thread;
             struct lark_spec_irq si = {.irq = q->number, .trigger = q->trigger, .component = ci,
                                        .notification = b.threads.v[tnum].bound_notification,
-                                       .badge = 1ull << q->bit};
+                                       .badge = LARK_SPEC_IRQ_BADGE_MARK | (1ull << q->bit)};
             PUSH(b.irqs, si);
             cap(&b, cnode, q->slot_handler, LARK_CAP_IRQ_HANDLER, b.irqs.n - 1, LARK_RIGHTS_ALL, 0);
         }

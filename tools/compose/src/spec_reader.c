@@ -190,7 +190,8 @@ static bool check_threads(const struct lark_spec *s, const char **error)
     for (uint32_t i = 0; i < h->irqs.count; i++) {
         const struct lark_spec_irq *q = &s->irqs[i];
         if (q->trigger > 1 || !obj_is(s, q->notification, LARK_OBJ_NOTIFICATION) ||
-            q->component >= h->components.count || q->badge == 0)
+            q->component >= h->components.count || !(q->badge & LARK_SPEC_IRQ_BADGE_MARK) ||
+            q->badge == LARK_SPEC_IRQ_BADGE_MARK)
             return fail(error, "IRQ entry invalid");
         for (uint32_t j = 0; j < i; j++)
             if (s->irqs[j].irq == q->irq)

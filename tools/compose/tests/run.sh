@@ -105,6 +105,9 @@ grep -q 'return seL4_MessageInfo_new(LARK_RPC_ENOCAP, 0, 0, 0);' "$m/memory_mana
 # The slot must be emptied before the reply words are written (the delete is an IPC itself).
 awk '/ops->alloc\(/{h=NR} /seL4_CNode_Delete/{if(h&&!d)d=NR} /seL4_SetMR\(0, \(seL4_Word\)rep.objects\)/{s=NR} END{exit !(h&&d>h&&s>d)}' \
   "$m/memory_manager/lark_glue.c" && ok "glue: receive slot emptied between handler and reply words" || bad "glue: delete order"
+grep -q 'void (\*notified)(seL4_Word irq_bits);' "$m/uart_driver/lark_glue.h" && grep -q 'if (badge & LARK_IRQ_BADGE_MARK) {' "$m/uart_driver/lark_glue.c" \
+  && ! grep -q 'notified' "$m/pong/lark_glue.h" \
+  && ok "glue: a server thread with IRQs tells them from callers by the badge mark" || bad "glue: IRQ on serving thread"
 sel4="$top/libsel4/include/sel4/sel4.h"
 if [ -f "$sel4" ]; then
   for dir in "$out"/glue/* "$out"/glue-spec/*; do

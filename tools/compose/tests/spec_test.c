@@ -179,10 +179,10 @@ static void check_threads_irqs(const struct lark_spec *s, int server, const stru
     for (uint32_t i = 0; irqs && i < 3; i++) {
         const struct lark_spec_irq *q = &s->irqs[i];
         uint32_t want_ntfn = q->irq == 12 ? worker->bound_notification : main_t->bound_notification;
-        uint64_t want_badge = q->irq == 11 ? 2 : 1;
+        uint64_t want_badge = LARK_SPEC_IRQ_BADGE_MARK | (q->irq == 11 ? 2u : 1u);
         irqs &= q->notification == want_ntfn && q->badge == want_badge && q->trigger == (q->irq == 11);
     }
-    check(irqs, "IRQs 10+11 share main's notification (bits 1, 2), 12 goes to worker", "wrong");
+    check(irqs, "IRQs 10+11 share main's notification (mark + bits 1, 2), 12 goes to worker", "wrong");
     const struct lark_spec_cap *h = cap_at(s, server, 13);
     check(h && h->kind == LARK_CAP_IRQ_HANDLER && s->irqs[h->target].irq == 10, "IRQ handler cap in slot 13",
           "wrong");
