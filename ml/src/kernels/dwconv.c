@@ -1,7 +1,7 @@
 /* DEPTHWISE_CONV_2D, int8 per-channel, any depth multiplier (ml.md 2.6):
- * output channel oc = ic * mult + m. Interior pixels accumulate tap by tap into an int32 row
- * of all output channels (contiguous loads, offset folded into the start value); border
- * pixels use the reference form with only the valid taps. */
+ * output channel oc = ic * mult + m. Full windows use the folded per-channel constant
+ * (bias - zp_in * sum(w)) so the MAC loop has no offset; border pixels visit only their valid
+ * taps and subtract the offset there. No division or bounds test inside any MAC loop. */
 #include "kernels.h"
 #include "quant.h"
 #include "../reader/schema.h"
@@ -52,7 +52,7 @@ lark_ml_status ml_setup_dwconv(ml_setup *s)
         return ml_bad(s, LARK_ML_E_MODEL, "output shape does not match computed %dx%dx%d", g.out_h, g.out_w, O);
     if ((st = ml_channel_multipliers(s, w, (uint32_t)O, 3, 0))) return st;
     if ((st = ml_activation(s, DW_ACTIVATION))) return st;
-    s->scratch = 8u * (uint32_t)O;
+    s->scratch = 12u * (uint32_t)O;
     s->macs = (uint64_t)out->elems * (uint64_t)(KH * KW);
     if (s->rec) {
         s->rec->u.g = g;
@@ -66,20 +66,86 @@ lark_ml_status ml_setup_dwconv(ml_setup *s)
     return LARK_ML_OK;
 }
 
+/* Valid tap range [k0, k1) of a kernel axis starting at input coordinate i0. */
+static inline void tap_range(int32_t i0, int32_t k, int32_t d, int32_t n, int32_t *k0, int32_t *k1)
+{
+    *k0 = i0 >= 0 ? 0 : (-i0 + d - 1) / d;
+    *k1 = i0 > n - 1 ? 0 : (n - 1 - i0) / d + 1;
+    if (*k1 > k) *k1 = k;
+    if (*k0 > *k1) *k0 = *k1;
+}
+
+/* Multiplier 1, full window, 4 channels at a time: the 4 sums stay in registers over all
+ * taps and each tap is 4 byte loads from the input and 4 from the filter (immediate
+ * offsets), so no per-tap index arithmetic beyond two pointer steps. */
+static void dw_full_c4(const ml_op *op, const int32_t *kb, const int8_t *x0, int8_t *o)
+{
+    const ml_geom *g = &op->u.g;
+    const int32_t C = g->in_c, ms = op->n_mult > 1;
+    const size_t row = (size_t)g->dil_h * g->in_w * C, step = (size_t)g->dil_w * C;
+    for (int32_t c = 0; c + 4 <= C; c += 4) {
+        int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        const int8_t *wp = op->w + c;
+        for (int32_t ky = 0; ky < g->k_h; ky++) {
+            const int8_t *xp = x0 + ky * row + c;
+            for (int32_t kx = 0; kx < g->k_w; kx++, xp += step, wp += C) {
+                a0 += wp[0] * xp[0];
+                a1 += wp[1] * xp[1];
+                a2 += wp[2] * xp[2];
+                a3 += wp[3] * xp[3];
+            }
+        }
+        int32_t a[4] = { a0, a1, a2, a3 };
+        for (int k = 0; k < 4; k++) {
+            int32_t acc = (int32_t)((uint32_t)kb[c + k] + (uint32_t)a[k]);
+            int32_t v = ml_mbqm(acc, op->mult[(c + k) * ms], op->shift[(c + k) * ms]) + op->out_zp;
+            o[c + k] = ml_clamp8(v, op->act_min, op->act_max);
+        }
+    }
+}
+
+/* Any pixel, any multiplier: valid taps only, accumulated over all output channels in acc
+ * (which starts at the folded constant for full windows, at the bias otherwise, when the
+ * input offset is subtracted per tap instead). */
+static void dw_general(const ml_op *op, int32_t *acc, const int8_t *img, int32_t iy0, int32_t ix0,
+                       int32_t sub)
+{
+    const ml_geom *g = &op->u.g;
+    const int32_t O = g->out_c, C = g->in_c, M = g->depth_mult;
+    int32_t ky0, ky1, kx0, kx1;
+    tap_range(iy0, g->k_h, g->dil_h, g->in_h, &ky0, &ky1);
+    tap_range(ix0, g->k_w, g->dil_w, g->in_w, &kx0, &kx1);
+    for (int32_t ky = ky0; ky < ky1; ky++) {
+        const int8_t *xr = img + (size_t)(iy0 + ky * g->dil_h) * g->in_w * C;
+        for (int32_t kx = kx0; kx < kx1; kx++) {
+            const int8_t *xp = xr + (size_t)(ix0 + kx * g->dil_w) * C;
+            const int8_t *wp = op->w + (size_t)(ky * g->k_w + kx) * O;
+            if (M == 1) {
+                for (int32_t c = 0; c < C; c++) acc[c] += wp[c] * (xp[c] - sub);
+            } else {
+                for (int32_t c = 0; c < C; c++) {
+                    const int32_t x = xp[c] - sub;
+                    for (int32_t m = 0; m < M; m++) acc[c * M + m] += wp[c * M + m] * x;
+                }
+            }
+        }
+    }
+}
+
 void ml_eval_dwconv(const ml_op *op, uint8_t *scratch)
 {
     const ml_geom *g = &op->u.g;
     const int32_t O = g->out_c, C = g->in_c, M = g->depth_mult, taps = g->k_h * g->k_w;
     const int32_t zp = op->in_zp, ms = op->n_mult > 1;
-    int32_t *kb = (int32_t *)scratch;
-    int32_t *acc = kb + O;
+    int32_t *kb = (int32_t *)scratch, *bias = kb + O, *acc = bias + O;
     for (int32_t oc = 0; oc < O; oc++) {
         int32_t sum = 0;
         for (int32_t t = 0; t < taps; t++) sum += op->w[(size_t)t * O + oc];
-        uint32_t bias = op->bias ? (uint32_t)ml_bias_at(op->bias, oc) : 0;
-        kb[oc] = (int32_t)(bias - (uint32_t)zp * (uint32_t)sum);
+        bias[oc] = op->bias ? ml_bias_at(op->bias, oc) : 0;
+        kb[oc] = (int32_t)((uint32_t)bias[oc] - (uint32_t)zp * (uint32_t)sum);
     }
     const int32_t span_h = (g->k_h - 1) * g->dil_h, span_w = (g->k_w - 1) * g->dil_w;
+    const int c4 = M == 1 && C % 4 == 0;
     int8_t *out = op->out;
     for (int32_t b = 0; b < g->batches; b++) {
         const int8_t *img = op->in + (size_t)b * g->in_h * g->in_w * C;
@@ -88,49 +154,19 @@ void ml_eval_dwconv(const ml_op *op, uint8_t *scratch)
             const int inside_y = iy0 >= 0 && iy0 + span_h < g->in_h;
             for (int32_t ox = 0; ox < g->out_w; ox++, out += O) {
                 const int32_t ix0 = ox * g->stride_w - g->pad_l;
-                const int inside = inside_y && ix0 >= 0 && ix0 + span_w < g->in_w;
-                if (inside) {
-                    for (int32_t oc = 0; oc < O; oc++) acc[oc] = 0;
-                    for (int32_t ky = 0; ky < g->k_h; ky++) {
-                        const int8_t *xr = img + ((size_t)(iy0 + ky * g->dil_h) * g->in_w + ix0) * C;
-                        const int8_t *wr = op->w + (size_t)ky * g->k_w * O;
-                        for (int32_t kx = 0; kx < g->k_w; kx++) {
-                            const int8_t *xp = xr + (size_t)kx * g->dil_w * C;
-                            const int8_t *wp = wr + (size_t)kx * O;
-                            if (M == 1) {
-                                for (int32_t c = 0; c < C; c++) acc[c] += wp[c] * xp[c];
-                            } else {
-                                for (int32_t c = 0; c < C; c++) {
-                                    const int32_t x = xp[c];
-                                    for (int32_t m = 0; m < M; m++) acc[c * M + m] += wp[c * M + m] * x;
-                                }
-                            }
-                        }
-                    }
-                    for (int32_t oc = 0; oc < O; oc++) {
-                        int32_t a = (int32_t)((uint32_t)kb[oc] + (uint32_t)acc[oc]);
-                        int32_t v = ml_mbqm(a, op->mult[oc * ms], op->shift[oc * ms]) + op->out_zp;
-                        out[oc] = ml_clamp8(v, op->act_min, op->act_max);
-                    }
-                } else {
-                    for (int32_t oc = 0; oc < O; oc++) acc[oc] = 0;
-                    for (int32_t ky = 0; ky < g->k_h; ky++) {
-                        int32_t iy = iy0 + ky * g->dil_h;
-                        if (iy < 0 || iy >= g->in_h) continue;
-                        for (int32_t kx = 0; kx < g->k_w; kx++) {
-                            int32_t ix = ix0 + kx * g->dil_w;
-                            if (ix < 0 || ix >= g->in_w) continue;
-                            const int8_t *xp = img + ((size_t)iy * g->in_w + ix) * C;
-                            const int8_t *wp = op->w + (size_t)(ky * g->k_w + kx) * O;
-                            for (int32_t oc = 0; oc < O; oc++) acc[oc] += wp[oc] * (xp[oc / M] - zp);
-                        }
-                    }
-                    for (int32_t oc = 0; oc < O; oc++) {
-                        uint32_t bias = op->bias ? (uint32_t)ml_bias_at(op->bias, oc) : 0;
-                        int32_t a = (int32_t)(bias + (uint32_t)acc[oc]);
-                        int32_t v = ml_mbqm(a, op->mult[oc * ms], op->shift[oc * ms]) + op->out_zp;
-                        out[oc] = ml_clamp8(v, op->act_min, op->act_max);
-                    }
+                const int full = inside_y && ix0 >= 0 && ix0 + span_w < g->in_w;
+                if (full && c4) {
+                    dw_full_c4(op, kb, img + ((size_t)iy0 * g->in_w + (size_t)ix0) * C, out);
+                    continue;
+                }
+                const int32_t *start = full ? kb : bias;
+                for (int32_t oc = 0; oc < O; oc++) acc[oc] = 0;
+                if (full) dw_general(op, acc, img, iy0, ix0, 0);
+                else dw_general(op, acc, img, iy0, ix0, zp);
+                for (int32_t oc = 0; oc < O; oc++) {
+                    int32_t a = (int32_t)((uint32_t)start[oc] + (uint32_t)acc[oc]);
+                    int32_t v = ml_mbqm(a, op->mult[oc * ms], op->shift[oc * ms]) + op->out_zp;
+                    out[oc] = ml_clamp8(v, op->act_min, op->act_max);
                 }
             }
         }
