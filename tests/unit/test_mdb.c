@@ -167,6 +167,53 @@ static void untyped_is_parent_of_objects_inside(void **state)
     assert_true(cap_same_region(top, cap_frame(0xfffffffff000ULL, FRAME_4K, 3, 1)));
 }
 
+/* Revoke removes first children until none is left (delete.c's loop over cte_first_child):
+ * a deep tree loses exactly the descendants of the revoked slot, nearest first. */
+static void revoke_order_on_a_deep_tree(void **state)
+{
+    (void)state;
+    /* untyped 0 -> endpoint 1 -> badge 7 in 2 -> copies 3, 4 of 2; badge 9 in 5 -> copy 6 */
+    cte_insert_new(NULL, &slots[0], cap_untyped(0x80000000ULL, 16, false, 0));
+    cte_insert_new(&slots[0], &slots[1], cap_endpoint(0x80000000ULL, 0, RIGHTS_ALL));
+    cte_insert(cap_endpoint(0x80000000ULL, 7, RIGHTS_ALL), &slots[1], &slots[2]);
+    cte_insert(slots[2].cap, &slots[2], &slots[3]);
+    cte_insert(slots[3].cap, &slots[3], &slots[4]);
+    cte_insert(cap_endpoint(0x80000000ULL, 9, RIGHTS_ALL), &slots[1], &slots[5]);
+    cte_insert(slots[5].cap, &slots[5], &slots[6]);
+    /* a second object from the same untyped, after the first one's tree */
+    cte_insert_new(&slots[0], &slots[8], cap_notification(0x80000040ULL, 0, 3));
+    int order[16];
+    assert_int_equal(walk(&slots[0], order), 8);
+
+    /* revoking badge 7's first cap removes its copies 3 and 4 only */
+    int removed[8], n = 0;
+    for (struct cte *c; (c = cte_first_child(&slots[2])); cte_remove(c))
+        removed[n++] = (int)(c - slots);
+    assert_int_equal(n, 2);
+    assert_true(cap_is_null(slots[3].cap) && cap_is_null(slots[4].cap));
+    assert_false(cap_is_null(slots[6].cap));
+
+    /* revoking the unbadged original removes every badged tree, not the notification */
+    n = 0;
+    for (struct cte *c; (c = cte_first_child(&slots[1])); cte_remove(c))
+        removed[n++] = (int)(c - slots);
+    assert_int_equal(n, 3); /* 5, 6, 2 in MDB order */
+    assert_int_equal(removed[0], 5);
+    assert_int_equal(removed[1], 6);
+    assert_int_equal(removed[2], 2);
+    assert_int_equal(walk(&slots[0], order), 3); /* 0 8 1 */
+    assert_int_equal(order[1], 8);
+    assert_int_equal(order[2], 1);
+
+    /* revoking the untyped removes both objects: afterwards it has no children */
+    n = 0;
+    for (struct cte *c; (c = cte_first_child(&slots[0])); cte_remove(c))
+        n++;
+    assert_int_equal(n, 2);
+    assert_false(cte_has_children(&slots[0]));
+    assert_null(mdb_next(&slots[0]));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -176,6 +223,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(move_and_swap_keep_positions, setup, teardown),
         cmocka_unit_test_setup_teardown(derive_and_update_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(untyped_is_parent_of_objects_inside, setup, teardown),
+        cmocka_unit_test_setup_teardown(revoke_order_on_a_deep_tree, setup, teardown),
     };
     return cmocka_run_group_tests_name("mdb", tests, NULL, NULL);
 }

@@ -48,6 +48,8 @@ bool cte_is_parent_of(const struct cte *parent, const struct cte *child);
 /* True if the slot has no descendants in the MDB. */
 bool cte_is_final_child_free(const struct cte *s);
 bool cte_has_children(const struct cte *s);
+/* The next descendant of s to delete in a revoke (its MDB successor if that is a child). */
+struct cte *cte_first_child(const struct cte *s);
 
 /* Insert new cap `c` into empty slot `dest` as a child of `src` (Copy/Mint/Retype). Sets
  * the revocable/first_badged flags by the seL4 rules. */

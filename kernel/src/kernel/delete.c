@@ -123,8 +123,8 @@ exception_t cte_delete(struct cte *slot)
 exception_t cte_revoke(struct cte *slot)
 {
     for (;;) {
-        struct cte *next = mdb_next(slot);
-        if (!next || !cte_is_parent_of(slot, next))
+        struct cte *next = cte_first_child(slot);
+        if (!next)
             return EXCEPTION_NONE;
         exception_t e = cte_delete(next);
         if (e != EXCEPTION_NONE)

@@ -95,11 +95,13 @@ bool cte_is_parent_of(const struct cte *parent, const struct cte *child)
     }
 }
 
-bool cte_has_children(const struct cte *s)
+struct cte *cte_first_child(const struct cte *s)
 {
-    const struct cte *n = mdb_next(s);
-    return n && cte_is_parent_of(s, n);
+    struct cte *n = mdb_next(s);
+    return n && cte_is_parent_of(s, n) ? n : NULL;
 }
+
+bool cte_has_children(const struct cte *s) { return cte_first_child(s) != NULL; }
 
 bool cte_is_final_child_free(const struct cte *s) { return !cte_has_children(s); }
 
