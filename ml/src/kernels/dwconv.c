@@ -52,7 +52,7 @@ lark_ml_status ml_setup_dwconv(ml_setup *s)
         return ml_bad(s, LARK_ML_E_MODEL, "output shape does not match computed %dx%dx%d", g.out_h, g.out_w, O);
     if ((st = ml_channel_multipliers(s, w, (uint32_t)O, 3, 0))) return st;
     if ((st = ml_activation(s, DW_ACTIVATION))) return st;
-    s->scratch = 12u * (uint32_t)O;
+    s->scratch = 8u * (uint32_t)O;
     s->macs = (uint64_t)out->elems * (uint64_t)(KH * KW);
     if (s->rec) {
         s->rec->u.g = g;
@@ -137,12 +137,12 @@ void ml_eval_dwconv(const ml_op *op, uint8_t *scratch)
     const ml_geom *g = &op->u.g;
     const int32_t O = g->out_c, C = g->in_c, M = g->depth_mult, taps = g->k_h * g->k_w;
     const int32_t zp = op->in_zp, ms = op->n_mult > 1;
-    int32_t *kb = (int32_t *)scratch, *bias = kb + O, *acc = bias + O;
+    int32_t *kb = (int32_t *)scratch, *acc = kb + O;
     for (int32_t oc = 0; oc < O; oc++) {
         int32_t sum = 0;
         for (int32_t t = 0; t < taps; t++) sum += op->w[(size_t)t * O + oc];
-        bias[oc] = op->bias ? ml_bias_at(op->bias, oc) : 0;
-        kb[oc] = (int32_t)((uint32_t)bias[oc] - (uint32_t)zp * (uint32_t)sum);
+        uint32_t bias = op->bias ? (uint32_t)ml_bias_at(op->bias, oc) : 0;
+        kb[oc] = (int32_t)(bias - (uint32_t)zp * (uint32_t)sum);
     }
     const int32_t span_h = (g->k_h - 1) * g->dil_h, span_w = (g->k_w - 1) * g->dil_w;
     const int c4 = M == 1 && C % 4 == 0;
@@ -159,12 +159,12 @@ void ml_eval_dwconv(const ml_op *op, uint8_t *scratch)
                     dw_full_c4(op, kb, img + ((size_t)iy0 * g->in_w + (size_t)ix0) * C, out);
                     continue;
                 }
-                const int32_t *start = full ? kb : bias;
                 for (int32_t oc = 0; oc < O; oc++) acc[oc] = 0;
                 if (full) dw_general(op, acc, img, iy0, ix0, 0);
                 else dw_general(op, acc, img, iy0, ix0, zp);
                 for (int32_t oc = 0; oc < O; oc++) {
-                    int32_t a = (int32_t)((uint32_t)start[oc] + (uint32_t)acc[oc]);
+                    uint32_t start = full ? (uint32_t)kb[oc] : op->bias ? (uint32_t)ml_bias_at(op->bias, oc) : 0;
+                    int32_t a = (int32_t)(start + (uint32_t)acc[oc]);
                     int32_t v = ml_mbqm(a, op->mult[oc * ms], op->shift[oc * ms]) + op->out_zp;
                     out[oc] = ml_clamp8(v, op->act_min, op->act_max);
                 }

@@ -20,6 +20,9 @@ lark_ml_status ml_setup_quantize(ml_setup *s)
         shift = sh;
     } else if (in->type != LARK_ML_FLOAT32) {
         return ml_bad(s, LARK_ML_E_UNSUPPORTED, "input type %d not supported (float32 or int8)", in->type, 0, 0);
+    } else if (in->data && ((uintptr_t)in->data & 3)) {
+        /* constants are read in place; a float needs its natural alignment */
+        return ml_bad(s, LARK_ML_E_UNSUPPORTED, "constant float input not 4-byte aligned in the model", 0, 0, 0);
     }
     if (s->rec) {
         s->rec->in = ml_act_ptr(s, in);
