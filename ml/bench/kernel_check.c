@@ -1,8 +1,8 @@
-/* Bare-metal check of the build's CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED eval
+/* Bare-metal check of the build's CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED / ADD eval
  * functions (scalar C in the scalar build, the RVV kernels in the rvv build) against a
  * plain reference written from ml.md sections 2.3-2.7, on random shapes, zero points,
  * multipliers and shifts, including every padding border, strides, dilation, depth
- * multipliers, per-tensor multipliers and missing biases. Prints
+ * multipliers, per-tensor multipliers and missing biases; and ADD (ml.md 2.9). Prints
  * "kernel_check (<flavour>): N passed, M failed". */
 #include <stddef.h>
 #include <stdint.h>
@@ -229,6 +229,34 @@ static void check_fc(int index)
     compare("FULLY_CONNECTED", index, (size_t)op.u.fc.batches * op.u.fc.units);
 }
 
+/* ADD (ml.md 2.9): both inputs shifted left by 20, each rescaled, summed, rescaled. */
+static void check_add(int index)
+{
+    ml_op op;
+    memset(&op, 0, sizeof op);
+    fill_common(&op, 1, 0, MAX_ACT, 0);
+    int32_t count = rnd_in(0, 3000);
+    op.u.add.count = count;
+    op.u.add.in2 = in_buf + 4096;
+    op.u.add.in2_zp = rnd_in(-128, 127);
+    int32_t *ms[3] = {&op.u.add.m1, &op.u.add.m2, &op.u.add.mo};
+    int32_t *ss[3] = {&op.u.add.s1, &op.u.add.s2, &op.u.add.so};
+    for (int k = 0; k < 3; k++) {
+        *ms[k] = rnd() % 6 == 0 ? (1 << 30) : (int32_t)((1u << 30) + (rnd() & 0x3fffffffu));
+        *ss[k] = rnd() % 6 == 0 ? 0 : rnd() % 6 == 1 ? -31 : rnd_in(-22, -1);
+    }
+    memset(out_got, 0x5a, sizeof out_got);
+    ml_eval_add(&op, scratch);
+    for (int32_t i = 0; i < count; i++) {
+        int32_t a = (op.in[i] - op.in_zp) * (1 << 20), b = (op.u.add.in2[i] - op.u.add.in2_zp) * (1 << 20);
+        a = ref_rdbpot(ref_srdhm(a, op.u.add.m1), -op.u.add.s1);
+        b = ref_rdbpot(ref_srdhm(b, op.u.add.m2), -op.u.add.s2);
+        int32_t v = ref_rdbpot(ref_srdhm(a + b, op.u.add.mo), -op.u.add.so) + op.out_zp;
+        out_ref[i] = (int8_t)(v < op.act_min ? op.act_min : v > op.act_max ? op.act_max : v);
+    }
+    compare("ADD", index, (size_t)count);
+}
+
 void bench_main(void);
 void bench_main(void)
 {
@@ -236,6 +264,7 @@ void bench_main(void)
         check_conv(i, 0);
         check_conv(i, 1);
         check_fc(i);
+        check_add(i);
     }
     platform_puts("kernel_check (" BENCH_FLAVOUR "): ");
     platform_put_u64((uint64_t)passed);

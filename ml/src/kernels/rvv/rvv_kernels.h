@@ -59,16 +59,7 @@ static inline int lark_rvv_shifts_ok(const int8_t *shift, uint32_t n)
     return 1;
 }
 
-/* ADD of two equal-shape int8 tensors (count elements), right shifts r = -shift >= 0. */
-typedef struct {
-    const int8_t *x, *y;
-    int8_t *out;
-    int64_t count, zp1, zp2, m1, r1, m2, r2, mo, ro, zp_out, act_min, act_max;
-} lark_rvv_add_args;
-_Static_assert(offsetof(lark_rvv_add_args, act_max) == 112, "add layout");
-
 void lark_rvv_bcast_pixel(const lark_rvv_bcast *p);
 void lark_rvv_chan_pixel(const lark_rvv_chan *p);
-void lark_rvv_add(const lark_rvv_add_args *p);
 
 #endif
