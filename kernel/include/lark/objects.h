@@ -34,21 +34,22 @@ struct refill {
     word_t amount;  /* ticks */
 };
 struct sched_context {         /* 2^size_bits bytes; refills fill the rest */
-    word_t period, budget;     /* ticks */
-    word_t consumed;           /* ticks since the last Consumed / YieldTo */
-    word_t core;
+    word_t period, budget;     /* ticks; period 0: round robin */
+    word_t consumed;           /* ticks since the last Consumed / YieldTo / timeout */
     struct tcb *tcb;
-    struct reply *reply;
+    struct reply *reply;       /* newest reply of the call stack this SC was donated along */
     struct notification *notification;
     word_t badge;
     struct tcb *yield_from;
-    word_t refill_max, refill_head, refill_tail;
-    word_t sporadic;
-    word_t size_bits;
-    word_t pad[2];
+    word_t refill_max;         /* 0: not configured yet */
+    uint32_t refill_head, refill_tail;
+    uint32_t sporadic, size_bits;
+    word_t pad;
     struct refill refills[];   /* refill_max entries */
 };
-_Static_assert(sizeof(struct sched_context) == 128, "SC header fills the 2^7 minimum");
+/* seL4 gives the smallest SC (2^7) room for MIN_REFILLS (2) refills: keep the header at
+ * 96 bytes so 128 - 96 = 2 refills fit. */
+_Static_assert(sizeof(struct sched_context) == 96, "SC header leaves two refills in 2^7");
 #define SC_REFILLS_FOR_BITS(bits) ((((word_t)1 << (bits)) - sizeof(struct sched_context)) / \
                                    sizeof(struct refill))
 
@@ -60,6 +61,41 @@ void sched_context_init(struct sched_context *sc, unsigned size_bits);
 void sched_context_finalise(struct sched_context *sc);
 /* CNode CancelBadgedSends (K1 decodes, K2 walks the queue). */
 void endpoint_cancel_badged_sends(struct endpoint *ep, word_t badge);
+
+/* --- shared by K2's modules (endpoint.c, notification.c, reply.c, schedcontext.c) --- */
+static inline struct tcb *ep_head(const struct endpoint *ep)
+{
+    return (struct tcb *)(ep->head_state & ~(uintptr_t)3);
+}
+static inline word_t ep_state(const struct endpoint *ep) { return ep->head_state & 3; }
+/* Queue t at the tail; the endpoint takes `state` (EP_SEND or EP_RECV). */
+void ep_append(struct endpoint *ep, struct tcb *t, word_t state);
+void ep_remove(struct endpoint *ep, struct tcb *t); /* idle when the queue empties */
+
+void ntfn_append(struct notification *n, struct tcb *t);
+void ntfn_remove(struct notification *n, struct tcb *t);
+void ntfn_bind_tcb(struct notification *n, struct tcb *t);
+void ntfn_unbind_tcb(struct notification *n);
+/* MCS: a passive thread woken by a notification runs on the notification's SC, and gives
+ * it back when it waits again. */
+void ntfn_maybe_donate_sc(struct tcb *t, struct notification *n);
+void ntfn_maybe_return_sc(struct notification *n, struct tcb *t);
+
+/* Call with a reply object: the caller blocks on `r`; with can_donate and a passive callee
+ * the caller's SC goes to the callee and `r` is pushed on the SC's call stack. */
+void reply_push(struct tcb *caller, struct tcb *callee, struct reply *r, bool can_donate);
+/* The reply was delivered: unlink it (giving a donated SC back to the caller). */
+void reply_pop(struct reply *r, struct tcb *caller);
+/* Cancel: unlink the reply; the caller becomes inactive (its SC stays where it is). */
+void reply_remove(struct reply *r, struct tcb *caller);
+
+void sched_context_bind_tcb(struct sched_context *sc, struct tcb *t);
+void sched_context_unbind_tcb(struct sched_context *sc);
+void sched_context_donate(struct sched_context *sc, struct tcb *to);
+void sched_context_bind_ntfn(struct sched_context *sc, struct notification *n);
+void sched_context_unbind_ntfn(struct sched_context *sc);
+/* Consumed time in microseconds since the last call (Consumed, YieldTo, timeout faults). */
+word_t sched_context_update_consumed(struct sched_context *sc);
 
 struct invocation;
 exception_t decode_sched_context_invocation(struct invocation *inv);  /* labels 34..38 */

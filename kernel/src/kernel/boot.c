@@ -406,9 +406,10 @@ void kernel_main(word_t hart_id, paddr_t fdt_pa)
     kernel_root_pt[kptr_to_paddr(__kernel_start) >> GIGA_PAGE_BITS] = 0;
     plic_init(fdt.plic_base, fdt.plic_ndev);
     csr_write(sie, SIE_STIE | SIE_SEIE);
+    csr_write(scounteren, 7); /* user mode may read cycle, time and instret (benchmarks) */
     sched_init();
     vspace_activate(ks_cur_thread);
-    kprintf("boot: kernel reserves %lu KiB, entering the root task\n",
-            boot_kernel_reserved_bytes >> 10);
+    kprintf("boot: kernel reserves %lu KiB, entering the root task (instret %lu)\n",
+            boot_kernel_reserved_bytes >> 10, csr_read(instret));
     return_to_user();
 }

@@ -1,0 +1,81 @@
+/* Endpoint queues, cancelling IPC on deletion, CancelBadgedSends. */
+#include <lark/ipc.h>
+#include <lark/sched.h>
+
+static void ep_set(struct endpoint *ep, struct tcb *head, struct tcb *tail, word_t state)
+{
+    ep->head_state = (uintptr_t)head | (head ? state : EP_IDLE);
+    ep->tail = head ? tail : NULL;
+}
+
+void ep_append(struct endpoint *ep, struct tcb *t, word_t state)
+{
+    struct tcb *head = ep_head(ep);
+    t->ep_next = NULL;
+    t->ep_prev = ep->tail;
+    if (ep->tail) {
+        ep->tail->ep_next = t;
+    } else {
+        head = t;
+    }
+    ep_set(ep, head, t, state);
+}
+
+void ep_remove(struct endpoint *ep, struct tcb *t)
+{
+    struct tcb *head = ep_head(ep), *tail = ep->tail;
+    word_t state = ep_state(ep);
+    if (t->ep_prev) {
+        t->ep_prev->ep_next = t->ep_next;
+    } else {
+        head = t->ep_next;
+    }
+    if (t->ep_next) {
+        t->ep_next->ep_prev = t->ep_prev;
+    } else {
+        tail = t->ep_prev;
+    }
+    t->ep_next = t->ep_prev = NULL;
+    ep_set(ep, head, tail, state);
+}
+
+/* A thread taken off a deleted endpoint re-executes its syscall (and then faults on the
+ * missing cap), as seL4 restarts it. */
+static void restart_dequeued(struct tcb *t)
+{
+    if (t->state == TS_BLOCKED_ON_RECEIVE && t->reply) {
+        t->reply->tcb = NULL;
+        t->reply = NULL;
+    }
+    t->blocking_object = 0;
+    thread_set_state(t, TS_RESTART);
+    sched_wake(t);
+}
+
+void endpoint_finalise(struct endpoint *ep)
+{
+    struct tcb *t = ep_head(ep);
+    ep_set(ep, NULL, NULL, EP_IDLE);
+    while (t) {
+        struct tcb *next = t->ep_next;
+        t->ep_next = t->ep_prev = NULL;
+        restart_dequeued(t);
+        t = next;
+    }
+}
+
+void endpoint_cancel_badged_sends(struct endpoint *ep, word_t badge)
+{
+    if (ep_state(ep) != EP_SEND) {
+        return;
+    }
+    struct tcb *t = ep_head(ep);
+    while (t) {
+        struct tcb *next = t->ep_next;
+        if (t->blocking_badge == badge) {
+            ep_remove(ep, t);
+            restart_dequeued(t);
+        }
+        t = next;
+    }
+}

@@ -1,0 +1,255 @@
+/* Scheduling contexts: binding to threads and notifications, donation, the SchedContext
+ * invocations (labels 34..38) and SchedControl_ConfigureFlags (label 33). */
+#include <lark/arch/machine.h>
+#include <lark/invocation.h>
+#include <lark/mcs_refill.h>
+#include <lark/sched.h>
+
+#define SC_FLAG_SPORADIC BIT(0)
+
+void sched_context_init(struct sched_context *sc, unsigned size_bits)
+{
+    sc->size_bits = size_bits;
+    sc->refill_max = 0; /* inactive until SchedControl_Configure */
+}
+
+void sched_context_bind_tcb(struct sched_context *sc, struct tcb *t)
+{
+    sc->tcb = t;
+    t->sc = sc;
+    if (sc_is_active(sc) && sc->sporadic && sc != ks_cur_sc) {
+        refill_unblock_check(sc, ks_cur_time);
+    }
+    sched_context_resume(sc);
+    if (sched_is_schedulable(t)) {
+        sched_possible_switch_to(t);
+    }
+}
+
+void sched_context_unbind_tcb(struct sched_context *sc)
+{
+    struct tcb *t = sc->tcb;
+    if (!t) {
+        return;
+    }
+    sched_dequeue(t);
+    if (t == ks_cur_thread) {
+        sched_reschedule_required();
+    }
+    t->sc = NULL;
+    sc->tcb = NULL;
+}
+
+void sched_context_donate(struct sched_context *sc, struct tcb *to)
+{
+    struct tcb *from = sc->tcb;
+    if (from) {
+        sched_dequeue(from);
+        from->sc = NULL;
+        if (from == ks_cur_thread) {
+            sched_reschedule_required();
+        }
+    }
+    sc->tcb = to;
+    to->sc = sc;
+}
+
+void sched_context_bind_ntfn(struct sched_context *sc, struct notification *n)
+{
+    sc->notification = n;
+    n->sc = sc;
+}
+
+void sched_context_unbind_ntfn(struct sched_context *sc)
+{
+    if (sc->notification) {
+        sc->notification->sc = NULL;
+        sc->notification = NULL;
+    }
+}
+
+word_t sched_context_update_consumed(struct sched_context *sc)
+{
+    if (sc == ks_cur_sc) {
+        sched_commit_time();
+    }
+    word_t us = ticks_to_us(sc->consumed);
+    sc->consumed = 0;
+    return us;
+}
+
+void sched_context_finalise(struct sched_context *sc)
+{
+    sched_context_unbind_tcb(sc);
+    sched_context_unbind_ntfn(sc);
+    if (sc->reply) {
+        sc->reply->sc = NULL;
+        sc->reply = NULL;
+    }
+    if (sc->yield_from) {
+        sc->yield_from->yield_to = NULL;
+        sc->yield_from = NULL;
+    }
+    if (sc == ks_cur_sc) {
+        ks_cur_sc = NULL;
+        ks_consumed = 0;
+    }
+    sc->refill_max = 0;
+}
+
+static exception_t sc_bind(struct invocation *inv, struct sched_context *sc)
+{
+    struct cte *obj = inv_extra_cap(inv, 0);
+    if (!obj) {
+        return err_truncated_message();
+    }
+    cap_t c = obj->cap;
+    if (cap_type(c) == CAP_THREAD) {
+        struct tcb *t = tcb_from_cap(c);
+        if (sc->tcb || t->sc) {
+            return err_illegal_operation();
+        }
+        sched_context_bind_tcb(sc, t);
+        return EXCEPTION_NONE;
+    }
+    if (cap_type(c) == CAP_NOTIFICATION) {
+        struct notification *n = cap_kptr(c);
+        if (sc->notification || n->sc) {
+            return err_illegal_operation();
+        }
+        sched_context_bind_ntfn(sc, n);
+        return EXCEPTION_NONE;
+    }
+    return err_invalid_cap(1);
+}
+
+static exception_t sc_unbind_object(struct invocation *inv, struct sched_context *sc)
+{
+    struct cte *obj = inv_extra_cap(inv, 0);
+    if (!obj) {
+        return err_truncated_message();
+    }
+    cap_t c = obj->cap;
+    if (cap_type(c) == CAP_THREAD) {
+        struct tcb *t = tcb_from_cap(c);
+        if (sc->tcb != t || t == ks_cur_thread) {
+            return err_illegal_operation();
+        }
+        sched_context_unbind_tcb(sc);
+        return EXCEPTION_NONE;
+    }
+    if (cap_type(c) == CAP_NOTIFICATION) {
+        if (sc->notification != cap_kptr(c)) {
+            return err_illegal_operation();
+        }
+        sched_context_unbind_ntfn(sc);
+        return EXCEPTION_NONE;
+    }
+    return err_invalid_cap(1);
+}
+
+static exception_t sc_yield_to(struct invocation *inv, struct sched_context *sc)
+{
+    struct tcb *cur = inv->thread, *t = sc->tcb;
+    if (!t || t == cur || t->priority > cur->mcp || cur->yield_to) {
+        return err_illegal_operation();
+    }
+    if (sched_is_schedulable(t)) {
+        /* Run the target next: first at its priority, the caller behind its peers. */
+        sched_dequeue(t);
+        sched_enqueue_head(t);
+        if (t->priority >= cur->priority && sched_is_schedulable(cur)) {
+            rq_enqueue(&ks_ready, cur);
+        }
+        sched_reschedule_required();
+    }
+    inv_set_result(inv, 0, sched_context_update_consumed(sc));
+    return EXCEPTION_NONE;
+}
+
+exception_t decode_sched_context_invocation(struct invocation *inv)
+{
+    struct sched_context *sc = cap_kptr(inv->cap);
+    switch (inv->label) {
+    case SCHED_CONTEXT_BIND:
+        return sc_bind(inv, sc);
+    case SCHED_CONTEXT_UNBIND:
+        if (sc->tcb && sc->tcb == ks_cur_thread) {
+            return err_illegal_operation();
+        }
+        sched_context_unbind_tcb(sc);
+        sched_context_unbind_ntfn(sc);
+        return EXCEPTION_NONE;
+    case SCHED_CONTEXT_UNBIND_OBJECT:
+        return sc_unbind_object(inv, sc);
+    case SCHED_CONTEXT_CONSUMED:
+        inv_set_result(inv, 0, sched_context_update_consumed(sc));
+        return EXCEPTION_NONE;
+    case SCHED_CONTEXT_YIELD_TO:
+        return sc_yield_to(inv, sc);
+    default:
+        return err_illegal_operation();
+    }
+}
+
+static void configure(struct sched_context *sc, word_t budget, word_t period,
+                      word_t max_refills, word_t badge, word_t flags)
+{
+    struct tcb *t = sc->tcb;
+    if (sc == ks_cur_sc) {
+        sched_commit_time();
+    }
+    if (t) {
+        sched_dequeue(t);
+    }
+    sc->badge = badge;
+    sc->sporadic = (flags & SC_FLAG_SPORADIC) != 0;
+    if (budget == period) {
+        refill_new(sc, MIN_REFILLS, budget, 0, ks_cur_time); /* round robin */
+    } else if (sc_is_active(sc) && t && !sc_is_round_robin(sc)) {
+        refill_update(sc, max_refills, budget, period, ks_cur_time);
+    } else {
+        refill_new(sc, max_refills, budget, period, ks_cur_time);
+    }
+    if (!t) {
+        return;
+    }
+    sched_context_resume(sc);
+    if (t == ks_cur_thread) {
+        sched_reschedule_required();
+    } else if (thread_is_runnable(t)) {
+        sched_wake(t);
+    }
+}
+
+exception_t decode_sched_control_invocation(struct invocation *inv)
+{
+    if (inv->label != SCHED_CONTROL_CONFIGURE_FLAGS) {
+        return err_illegal_operation();
+    }
+    if (inv->length < 5 || !inv_extra_cap(inv, 0)) {
+        return err_truncated_message();
+    }
+    word_t budget_us = inv_arg(inv, 0), period_us = inv_arg(inv, 1);
+    word_t extra_refills = inv_arg(inv, 2), badge = inv_arg(inv, 3), flags = inv_arg(inv, 4);
+    cap_t c = inv_extra_cap(inv, 0)->cap;
+    if (cap_type(c) != CAP_SCHED_CONTEXT) {
+        return err_invalid_cap(1);
+    }
+    if (budget_us > MAX_PERIOD_US || budget_us < MIN_BUDGET_US) {
+        return err_range(MIN_BUDGET_US, MAX_PERIOD_US);
+    }
+    if (period_us > MAX_PERIOD_US || period_us < MIN_BUDGET_US) {
+        return err_range(MIN_BUDGET_US, MAX_PERIOD_US);
+    }
+    if (budget_us > period_us) {
+        return err_range(MIN_BUDGET_US, period_us);
+    }
+    word_t max = refill_absolute_max(cap_sched_context_size_bits(c));
+    if (extra_refills > max - MIN_REFILLS) {
+        return err_range(0, max - MIN_REFILLS);
+    }
+    configure(cap_kptr(c), us_to_ticks(budget_us), us_to_ticks(period_us),
+              extra_refills + MIN_REFILLS, badge, flags);
+    return EXCEPTION_NONE;
+}
