@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Boots each kernel-tests-<area>.img with scripts/qemu-run.sh --timeout and tallies the
+# Boots each kernel-tests-<area>.img with scripts/qemu-run.sh --timeout --icount (guest time
+# advances with guest instructions, so budgets and timeouts are repeatable) and tallies the
 # per-test lines. The expected tests come from the sources (KTEST(name) in src/test_<area>.c),
 # so a test that never printed (the image hung or the kernel died) counts as failed, unless it
 # is in the known-failing list, which counts as skipped and never as passed.
@@ -28,7 +29,7 @@ for area in "$@"; do
     continue
   fi
   log=$logdir/$area.log
-  bash "$top/scripts/qemu-run.sh" --timeout "$timeout_s" "$imgdir/kernel-tests-$area.img" 2>&1 \
+  bash "$top/scripts/qemu-run.sh" --timeout "$timeout_s" --icount "$imgdir/kernel-tests-$area.img" 2>&1 \
     | tr -d '\r' > "$log"
   rc=${PIPESTATUS[0]}
   if ! grep -qE '^kernel-tests: [0-9]+ passed, [0-9]+ failed' "$log"; then
