@@ -35,8 +35,11 @@ void bench_fatal(const char *what, seL4_Error err) __attribute__((noreturn));
 uint64_t bench_median(uint64_t *samples, size_t n); /* sorts samples in place */
 extern uint64_t bench_overhead;                     /* median of two back-to-back reads */
 void bench_measure_overhead(void);
-/* The median of the measured part of a sample array (warm-up dropped), minus the overhead. */
-uint64_t bench_result(uint64_t *samples);
+/* The median of the measured part of a sample array (warm-up dropped), minus the overhead;
+ * prints the spread of the samples on a "bench: spread" line. */
+uint64_t bench_result_named(const char *name, uint64_t *samples);
+/* Prints `name: median instructions`. */
+void bench_report(const char *name, uint64_t *samples);
 
 /* ---- environment: slots, objects, virtual addresses, mappings */
 extern const seL4_BootInfo *bench_bi;

@@ -135,6 +135,6 @@ void bench_irq(void)
         bench_error(fig, "the RTC drifts against instret, so the raise time is unknown (run QEMU with -rtc clock=vm)",
                     seL4_NoError);
     } else {
-        bench_figure(fig, bench_result(samples), "instructions");
+        bench_report(fig, samples);
     }
 }

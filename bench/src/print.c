@@ -63,3 +63,8 @@ void bench_fatal(const char *what, seL4_Error err)
     for (;;) {
     }
 }
+
+void bench_report(const char *name, uint64_t *samples)
+{
+    bench_figure(name, bench_result_named(name, samples), "instructions");
+}

@@ -6,6 +6,7 @@
 
 static seL4_CPtr other_space;
 static bench_thread_t threads[2];
+static seL4_CPtr ready_ep; /* a passive server reports here that it is initialised */
 
 seL4_CPtr bench_other_space(void)
 {
@@ -15,11 +16,28 @@ seL4_CPtr bench_other_space(void)
     return other_space;
 }
 
-void bench_run2(void (*first)(bench_thread_t *), seL4_Word first_prio, void (*second)(bench_thread_t *),
-                seL4_Word second_prio)
+seL4_MessageInfo_t bench_ready_then_recv(seL4_CPtr ep, seL4_Word *badge, seL4_CPtr reply)
+{
+    return seL4_NBSendRecv(ready_ep, seL4_MessageInfo_new(0, 0, 0, 0), ep, badge, reply);
+}
+
+static void run(void (*first)(bench_thread_t *), seL4_Word first_prio, void (*second)(bench_thread_t *),
+                seL4_Word second_prio, bool passive)
 {
     seL4_Poll(bench_done_ntfn, NULL); /* a stale signal would end the run at once */
     bench_thread_start(&threads[0], bench_other_space(), first_prio, first, 0);
+    if (passive) {
+        /* As sel4bench does under MCS: the server runs on its own SC until it waits for
+         * clients, then loses it and runs on the SC each Call donates. */
+        if (ready_ep == 0) {
+            ready_ep = bench_alloc(seL4_EndpointObject, 0);
+        }
+        seL4_Wait(ready_ep, NULL);
+        seL4_Error err = seL4_SchedContext_UnbindObject(threads[0].sc, threads[0].tcb);
+        if (err != seL4_NoError) {
+            bench_fatal("SchedContext_UnbindObject (making the server passive)", err);
+        }
+    }
     if (second != NULL) {
         bench_thread_start(&threads[1], seL4_CapInitThreadVSpace, second_prio, second, 0);
     }
@@ -29,4 +47,16 @@ void bench_run2(void (*first)(bench_thread_t *), seL4_Word first_prio, void (*se
         bench_thread_stop(&threads[1]);
     }
     bench_threads_reset();
+}
+
+void bench_run2(void (*first)(bench_thread_t *), seL4_Word first_prio, void (*second)(bench_thread_t *),
+                seL4_Word second_prio)
+{
+    run(first, first_prio, second, second_prio, false);
+}
+
+void bench_run2_passive(void (*server)(bench_thread_t *), seL4_Word server_prio, void (*client)(bench_thread_t *),
+                        seL4_Word client_prio)
+{
+    run(server, server_prio, client, client_prio, true);
 }

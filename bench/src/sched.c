@@ -63,8 +63,8 @@ void bench_sched(void)
 {
     ntfn = bench_alloc(seL4_NotificationObject, 0);
     bench_run2(notify_waiter, HIGH_PRIO, notify_signaller, LOW_PRIO);
-    bench_figure("notify_to_higher_prio", bench_result(samples), "instructions");
+    bench_report("notify_to_higher_prio", samples);
 
     bench_run2(yield_partner, YIELD_PRIO, yield_timed, YIELD_PRIO);
-    bench_figure("yield_same_prio", bench_result(samples), "instructions");
+    bench_report("yield_same_prio", samples);
 }

@@ -28,7 +28,7 @@ static void bench_retype(void)
             return;
         }
     }
-    uint64_t per_call = bench_result(samples);
+    uint64_t per_call = bench_result_named("retype_4k_x256", samples);
     bench_figure("retype_4k_x256", per_call, "instructions");
     bench_figure("retype_4k_per_object", per_call / RETYPE_COUNT, "instructions");
 }
@@ -62,7 +62,7 @@ static void bench_page_map(void)
             return;
         }
     }
-    bench_figure("page_map_4k", bench_result(samples), "instructions");
+    bench_report("page_map_4k", samples);
 }
 
 void bench_vm(void)
