@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reads the log of one benchmark boot and checks that every figure was produced.
-#   check-figures.sh bench LOG QEMU_EXIT   prints the figures; exit 1 with a clear error
-#                                          naming each figure that could not be measured
+#   check-figures.sh bench LOG QEMU_EXIT   prints the figures and a clear error naming each
+#                                          figure that could not be measured; exits 0 (a
+#                                          report, not a test: `make test` asserts)
 #   check-figures.sh test LOG QEMU_EXIT    one PASS/FAIL line per figure (present and > 0)
 #                                          and "bench-tests: N passed, M failed"
 set -uo pipefail
@@ -40,4 +41,4 @@ else
   echo "bench: log in $log"
   [ -z "$missing" ] || echo "bench: FAILED, not measured:$missing" >&2
 fi
-[ "$failed" -eq 0 ]
+[ "$mode" = bench ] || [ "$failed" -eq 0 ]
