@@ -81,7 +81,7 @@ static inline void tap_range(int32_t i0, int32_t k, int32_t d, int32_t n, int32_
  * steps. Full windows start from the folded constant kb (sub = 0); border pixels start from
  * the bias and subtract the input zero point per tap (sub = zp), as the reference does. */
 static void dw_c4(const ml_op *op, const int32_t *kb, const int8_t *img, int32_t iy0, int32_t ix0,
-                  int32_t sub, int8_t *o)
+                  int32_t sub, int32_t *row_acc, int8_t *o)
 {
     const ml_geom *g = &op->u.g;
     const int32_t C = g->in_c;
@@ -109,16 +109,17 @@ static void dw_c4(const ml_op *op, const int32_t *kb, const int8_t *img, int32_t
         const int32_t a[4] = { a0, a1, a2, a3 };
         for (int k = 0; k < 4; k++) {
             const uint32_t start = kb ? (uint32_t)kb[c + k] : bias ? (uint32_t)ml_bias_at(bias, c + k) : 0;
-            o[c + k] = ml_requant8(&q, c + k, (int32_t)(start + (uint32_t)a[k]));
+            row_acc[c + k] = (int32_t)(start + (uint32_t)a[k]);
         }
     }
+    ml_requant_row(&q, 0, row_acc, C, o);
 }
 
 /* Depth multiplier M a multiple of 4 (e.g. a 1-channel image widened to 8): 4 output
  * channels of one input channel at a time, so each tap is one input byte and 4 filter bytes.
  * Same start values and zero-point handling as dw_c4. */
 static void dw_m4(const ml_op *op, const int32_t *kb, const int8_t *img, int32_t iy0, int32_t ix0,
-                  int32_t sub, int8_t *o)
+                  int32_t sub, int32_t *row_acc, int8_t *o)
 {
     const ml_geom *g = &op->u.g;
     const int32_t C = g->in_c, M = g->depth_mult, O = g->out_c;
@@ -149,10 +150,11 @@ static void dw_m4(const ml_op *op, const int32_t *kb, const int8_t *img, int32_t
             const int32_t a[4] = { a0, a1, a2, a3 };
             for (int k = 0; k < 4; k++) {
                 const uint32_t start = kb ? (uint32_t)kb[oc + k] : bias ? (uint32_t)ml_bias_at(bias, oc + k) : 0;
-                o[oc + k] = ml_requant8(&q, oc + k, (int32_t)(start + (uint32_t)a[k]));
+                row_acc[oc + k] = (int32_t)(start + (uint32_t)a[k]);
             }
         }
     }
+    ml_requant_row(&q, 0, row_acc, O, o);
 }
 
 /* Any pixel, any multiplier: valid taps only, accumulated over all output channels in acc
@@ -187,7 +189,8 @@ void ml_eval_dwconv(const ml_op *op, uint8_t *scratch)
 {
     const ml_geom *g = &op->u.g;
     const int32_t O = g->out_c, C = g->in_c, M = g->depth_mult, taps = g->k_h * g->k_w;
-    const int32_t zp = op->in_zp, ms = op->n_mult > 1;
+    const int32_t zp = op->in_zp;
+    const ml_requant_t q = { op->mult, op->shift, -(int32_t)(op->n_mult > 1), op->out_zp, op->act_min, op->act_max };
     int32_t *kb = (int32_t *)scratch, *acc = kb + O;
     for (int32_t oc = 0; oc < O; oc++) {
         int32_t sum = 0;
@@ -207,13 +210,13 @@ void ml_eval_dwconv(const ml_op *op, uint8_t *scratch)
                 const int32_t ix0 = ox * g->stride_w - g->pad_l;
                 const int full = inside_y && ix0 >= 0 && ix0 + span_w < g->in_w;
                 if (c4) {
-                    if (full) dw_c4(op, kb, img, iy0, ix0, 0, out);
-                    else dw_c4(op, NULL, img, iy0, ix0, zp, out);
+                    if (full) dw_c4(op, kb, img, iy0, ix0, 0, acc, out);
+                    else dw_c4(op, NULL, img, iy0, ix0, zp, acc, out);
                     continue;
                 }
                 if (m4) {
-                    if (full) dw_m4(op, kb, img, iy0, ix0, 0, out);
-                    else dw_m4(op, NULL, img, iy0, ix0, zp, out);
+                    if (full) dw_m4(op, kb, img, iy0, ix0, 0, acc, out);
+                    else dw_m4(op, NULL, img, iy0, ix0, zp, acc, out);
                     continue;
                 }
                 for (int32_t oc = 0; oc < O; oc++) acc[oc] = 0;
@@ -221,10 +224,9 @@ void ml_eval_dwconv(const ml_op *op, uint8_t *scratch)
                 else dw_general(op, acc, img, iy0, ix0, zp);
                 for (int32_t oc = 0; oc < O; oc++) {
                     uint32_t start = full ? (uint32_t)kb[oc] : op->bias ? (uint32_t)ml_bias_at(op->bias, oc) : 0;
-                    int32_t a = (int32_t)(start + (uint32_t)acc[oc]);
-                    int32_t v = ml_mbqm(a, op->mult[oc * ms], op->shift[oc * ms]) + op->out_zp;
-                    out[oc] = ml_clamp8(v, op->act_min, op->act_max);
+                    acc[oc] = (int32_t)(start + (uint32_t)acc[oc]);
                 }
+                ml_requant_row(&q, 0, acc, O, out);
             }
         }
     }

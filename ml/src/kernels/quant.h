@@ -46,6 +46,11 @@ static inline int8_t ml_requant8(const ml_requant_t *q, int32_t oc, int32_t acc)
     return (int8_t)(v < q->lo ? q->lo : v > q->hi ? q->hi : v);
 }
 
+/* out[i] = clamp(MBQM(acc[i], mult, shift of channel oc0 + i) + zp) for n consecutive output
+ * channels: the same values as ml_requant8, in one loop whose constants stay in registers.
+ * The multipliers are never negative (ml_quantize_multiplier), so SRDHM cannot saturate. */
+void ml_requant_row(const ml_requant_t *q, int32_t oc0, const int32_t *acc, int32_t n, int8_t *out);
+
 /* QuantizeMultiplier: M = mult * 2^(shift-31). Returns 0 when M is not finite/negative. */
 int ml_quantize_multiplier(double m, int32_t *mult, int *shift);
 /* Round half away from zero, saturating to int32 (TfLiteRound on float). */
