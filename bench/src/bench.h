@@ -14,6 +14,10 @@
 #define BENCH_WARMUP 16
 #define BENCH_ITERS (BENCH_RUNS + BENCH_WARMUP)
 
+/* Budget = period of every SC: 5 s, 5e9 instructions under -icount shift=0, so no budget
+ * runs out inside a benchmark. */
+#define BENCH_BUDGET_US 5000000ul
+
 #define BENCH_DEPTH seL4_WordBits /* every cptr is resolved in the root CNode, depth 64 */
 
 /* ---- counters: under -icount shift=0 instret counts guest instructions exactly */
@@ -22,6 +26,16 @@ static inline uint64_t bench_count(void)
     uint64_t v;
     __asm__ volatile("rdinstret %0" : "=r"(v) : : "memory");
     return v;
+}
+
+/* Delays iteration i by (i mod 101) rounds of a loop of about 5 instructions, so the samples
+ * start at every phase of the kernel's 10 MHz timer tick (100 instructions). Without it, a
+ * kernel path that depends on the current tick is taken in all samples or in none, and which
+ * one depends only on the layout of the binary. Called before the clock starts. */
+static inline void bench_phase_shift(int i)
+{
+    for (volatile int n = i % 101; n > 0; n--) {
+    }
 }
 
 /* ---- output (seL4_DebugPutChar) */

@@ -28,6 +28,22 @@ void bench_memcpy(void *dst, const void *src, size_t n)
     }
 }
 
+/* The compiler may call these for struct copies and zeroing even in a freestanding build. */
+void *memset(void *p, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+
+void *memset(void *p, int c, size_t n)
+{
+    bench_memset(p, c, n);
+    return p;
+}
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+    bench_memcpy(d, s, n);
+    return d;
+}
+
 static const seL4_UntypedDesc *untyped_desc(seL4_CPtr cap)
 {
     return &bench_bi->untypedList[cap - bench_bi->untyped.start];

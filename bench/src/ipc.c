@@ -46,6 +46,7 @@ static void callrr_client(bench_thread_t *t)
 {
     (void)t;
     for (int i = 0; i < BENCH_ITERS; i++) {
+        bench_phase_shift(i);
         stamp = bench_count();
         seL4_CallWithMRs(ep, empty_msg(), NULL, NULL, NULL, NULL);
         uint64_t end = bench_count();
@@ -68,6 +69,7 @@ static void roundtrip_client(bench_thread_t *t)
 {
     (void)t;
     for (int i = 0; i < BENCH_ITERS; i++) {
+        bench_phase_shift(i);
         uint64_t start = bench_count();
         seL4_CallWithMRs(ep, empty_msg(), NULL, NULL, NULL, NULL);
         uint64_t end = bench_count();
@@ -98,6 +100,7 @@ static void len10_client(bench_thread_t *t)
         for (int mr = 0; mr < 10; mr++) {
             seL4_SetMR(mr, (seL4_Word)(i + mr));
         }
+        bench_phase_shift(i);
         stamp = bench_count();
         seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 10));
     }
@@ -122,6 +125,7 @@ static void send_sender(bench_thread_t *t)
 {
     (void)t;
     for (int i = 0; i < BENCH_ITERS; i++) {
+        bench_phase_shift(i);
         stamp = bench_count();
         seL4_SendWithMRs(ep, empty_msg(), NULL, NULL, NULL, NULL);
     }

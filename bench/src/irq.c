@@ -67,7 +67,7 @@ static void irq_handler_thread(bench_thread_t *t)
         } else if (offset - first_offset + MAX_DRIFT > 2 * MAX_DRIFT) {
             clock_drift = 1; /* the RTC does not follow instret: a host clock */
         }
-        uint64_t alarm = now + ALARM_DELAY;
+        uint64_t alarm = now + ALARM_DELAY + (uint64_t)(i % 307); /* every tick phase, as bench_phase_shift */
         uint64_t raise = alarm - offset;
         rtc_write(RTC_ALARM_HIGH, (uint32_t)(alarm >> 32));
         rtc_write(RTC_ALARM_LOW, (uint32_t)alarm); /* arms the alarm */

@@ -29,6 +29,7 @@ static void notify_signaller(bench_thread_t *t)
 {
     (void)t;
     for (int i = 0; i < BENCH_ITERS; i++) {
+        bench_phase_shift(i);
         stamp = bench_count();
         seL4_Signal(ntfn);
     }
@@ -55,6 +56,7 @@ static void yield_timed(bench_thread_t *t)
         seL4_Yield();
         uint64_t end = bench_count();
         samples[i] = end - stamp;
+        bench_phase_shift(i);
         stamp = bench_count();
     }
 }

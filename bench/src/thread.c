@@ -7,8 +7,6 @@
 
 #define STACK_BYTES 16384
 #define TLS_BYTES 256
-/* 5 s of budget: 5e9 instructions under -icount shift=0, more than a whole run needs. */
-#define THREAD_BUDGET_US 5000000ul
 
 extern char __image_start[];
 extern char __tdata_start[], __tdata_end[], __tbss_start[], __tbss_size[];
@@ -84,8 +82,8 @@ void bench_thread_start(bench_thread_t *t, seL4_CPtr vspace, seL4_Word prio, voi
     t->arg = arg;
     t->tcb = bench_alloc(seL4_TCBObject, 0);
     t->sc = bench_alloc(seL4_SchedContextObject, 8);
-    seL4_Error err = seL4_SchedControl_ConfigureFlags(bench_bi->schedcontrol.start, t->sc, THREAD_BUDGET_US,
-                                                      THREAD_BUDGET_US, 0, 0, 0);
+    seL4_Error err = seL4_SchedControl_ConfigureFlags(bench_bi->schedcontrol.start, t->sc, BENCH_BUDGET_US,
+                                                      BENCH_BUDGET_US, 0, 0, 0);
     if (err != seL4_NoError) {
         bench_fatal("SchedControl_ConfigureFlags", err);
     }

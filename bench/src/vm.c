@@ -13,6 +13,7 @@ static void bench_retype(void)
     seL4_CPtr ut = bench_alloc(seL4_UntypedObject, RETYPE_UNTYPED_BITS);
     seL4_CPtr dest = bench_slots(RETYPE_COUNT);
     for (int i = 0; i < BENCH_ITERS; i++) {
+        bench_phase_shift(i);
         uint64_t start = bench_count();
         seL4_Error err = seL4_Untyped_Retype(ut, seL4_RISCV_4K_Page, 0, seL4_CapInitThreadCNode, 0, 0, dest,
                                              RETYPE_COUNT);
@@ -47,6 +48,7 @@ static void bench_page_map(void)
         return;
     }
     for (int i = 0; i < BENCH_ITERS; i++) {
+        bench_phase_shift(i);
         uint64_t start = bench_count();
         err = seL4_RISCV_Page_Map(frame, seL4_CapInitThreadVSpace, vaddr, seL4_ReadWrite,
                                   seL4_RISCV_Default_VMAttributes);
