@@ -88,6 +88,10 @@ struct bench_thread {
  * done notification and suspends itself. */
 void bench_thread_start(bench_thread_t *t, seL4_CPtr vspace, seL4_Word prio, void (*fn)(bench_thread_t *),
                         seL4_Word arg);
+/* Same, on a stack of its own that bench_threads_reset does not hand out again (one such
+ * thread: the watchdog of run.c). */
+void bench_thread_start_reserved(bench_thread_t *t, seL4_CPtr vspace, seL4_Word prio, void (*fn)(bench_thread_t *),
+                                 seL4_Word arg);
 void bench_thread_stop(bench_thread_t *t);
 void bench_threads_reset(void); /* all threads stopped: stacks and TLS blocks are free again */
 /* The root task (priority 255) blocks here until a thread's fn has returned. */

@@ -134,19 +134,32 @@ static void send_sender(bench_thread_t *t)
 void bench_ipc(void)
 {
     fresh_objects();
-    bench_run2_passive(callrr_server, IPC_PRIO, callrr_client, IPC_PRIO);
-    bench_report("ipc_call", samples_a);
-    bench_report("ipc_replyrecv", samples_b);
+    if (bench_run2_passive(callrr_server, IPC_PRIO, callrr_client, IPC_PRIO)) {
+        bench_report("ipc_call", samples_a);
+        bench_report("ipc_replyrecv", samples_b);
+    } else {
+        bench_stalled("ipc_call");
+        bench_stalled("ipc_replyrecv");
+    }
 
     fresh_objects();
-    bench_run2_passive(echo_server, IPC_PRIO, roundtrip_client, IPC_PRIO);
-    bench_report("ipc_roundtrip", samples_a);
+    if (bench_run2_passive(echo_server, IPC_PRIO, roundtrip_client, IPC_PRIO)) {
+        bench_report("ipc_roundtrip", samples_a);
+    } else {
+        bench_stalled("ipc_roundtrip");
+    }
 
     fresh_objects();
-    bench_run2(len10_server, IPC_PRIO, len10_client, IPC_PRIO);
-    bench_report("ipc_call_len10", samples_a);
+    if (bench_run2(len10_server, IPC_PRIO, len10_client, IPC_PRIO)) {
+        bench_report("ipc_call_len10", samples_a);
+    } else {
+        bench_stalled("ipc_call_len10");
+    }
 
     fresh_objects();
-    bench_run2(send_receiver, IPC_PRIO, send_sender, LOW_PRIO);
-    bench_report("ipc_send_slowpath", samples_a);
+    if (bench_run2(send_receiver, IPC_PRIO, send_sender, LOW_PRIO)) {
+        bench_report("ipc_send_slowpath", samples_a);
+    } else {
+        bench_stalled("ipc_send_slowpath");
+    }
 }

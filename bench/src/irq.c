@@ -132,8 +132,9 @@ void bench_irq(void)
         bench_error(fig, "IRQHandler_SetNotification", err);
         return;
     }
-    bench_run2(irq_handler_thread, HANDLER_PRIO, spinner_thread, SPINNER_PRIO);
-    if (watchdog_fired) {
+    if (!bench_run2(irq_handler_thread, HANDLER_PRIO, spinner_thread, SPINNER_PRIO)) {
+        bench_stalled(fig);
+    } else if (watchdog_fired) {
         bench_puts("bench: irq_to_user: ");
         bench_putu((uint64_t)interrupts_seen);
         bench_puts(" interrupts arrived before the watchdog fired\n");

@@ -64,9 +64,15 @@ static void yield_timed(bench_thread_t *t)
 void bench_sched(void)
 {
     ntfn = bench_alloc(seL4_NotificationObject, 0);
-    bench_run2(notify_waiter, HIGH_PRIO, notify_signaller, LOW_PRIO);
-    bench_report("notify_to_higher_prio", samples);
+    if (bench_run2(notify_waiter, HIGH_PRIO, notify_signaller, LOW_PRIO)) {
+        bench_report("notify_to_higher_prio", samples);
+    } else {
+        bench_stalled("notify_to_higher_prio");
+    }
 
-    bench_run2(yield_partner, YIELD_PRIO, yield_timed, YIELD_PRIO);
-    bench_report("yield_same_prio", samples);
+    if (bench_run2(yield_partner, YIELD_PRIO, yield_timed, YIELD_PRIO)) {
+        bench_report("yield_same_prio", samples);
+    } else {
+        bench_stalled("yield_same_prio");
+    }
 }

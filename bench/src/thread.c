@@ -11,8 +11,13 @@
 extern char __image_start[];
 extern char __tdata_start[], __tdata_end[], __tbss_start[], __tbss_size[];
 
-static char stacks[BENCH_MAX_THREADS][STACK_BYTES] __attribute__((aligned(16)));
-static char tls_blocks[BENCH_MAX_THREADS + 1][TLS_BYTES] __attribute__((aligned(64)));
+/* One stack and TLS block per pool thread, one for the reserved thread (the watchdog), and a
+ * last TLS block for the root task. */
+#define RESERVED_INDEX BENCH_MAX_THREADS
+#define ROOT_TLS_INDEX (BENCH_MAX_THREADS + 1)
+static char stacks[BENCH_MAX_THREADS + 1][STACK_BYTES] __attribute__((aligned(16)));
+static char tls_blocks[BENCH_MAX_THREADS + 2][TLS_BYTES] __attribute__((aligned(64)));
+static bool reserved_used;
 static int threads_used;
 seL4_CPtr bench_done_ntfn;
 
@@ -31,7 +36,7 @@ static void tls_init(char *block)
 void bench_root_tls_init(void);
 void bench_root_tls_init(void)
 {
-    char *block = tls_blocks[BENCH_MAX_THREADS];
+    char *block = tls_blocks[ROOT_TLS_INDEX];
     tls_init(block);
     __asm__ volatile("mv tp, %0" : : "r"(block) : "memory");
 }
@@ -71,13 +76,9 @@ seL4_CPtr bench_space_new(void)
     return vspace;
 }
 
-void bench_thread_start(bench_thread_t *t, seL4_CPtr vspace, seL4_Word prio, void (*fn)(bench_thread_t *),
-                        seL4_Word arg)
+static void start_at(int index, bench_thread_t *t, seL4_CPtr vspace, seL4_Word prio, void (*fn)(bench_thread_t *),
+                     seL4_Word arg)
 {
-    if (threads_used >= BENCH_MAX_THREADS) {
-        bench_fatal("more than BENCH_MAX_THREADS threads at once", seL4_NoError);
-    }
-    int index = threads_used++;
     t->fn = fn;
     t->arg = arg;
     t->tcb = bench_alloc(seL4_TCBObject, 0);
@@ -113,6 +114,25 @@ void bench_thread_start(bench_thread_t *t, seL4_CPtr vspace, seL4_Word prio, voi
     if (err != seL4_NoError) {
         bench_fatal("TCB_WriteRegisters", err);
     }
+}
+
+void bench_thread_start(bench_thread_t *t, seL4_CPtr vspace, seL4_Word prio, void (*fn)(bench_thread_t *),
+                        seL4_Word arg)
+{
+    if (threads_used >= BENCH_MAX_THREADS) {
+        bench_fatal("more than BENCH_MAX_THREADS threads at once", seL4_NoError);
+    }
+    start_at(threads_used++, t, vspace, prio, fn, arg);
+}
+
+void bench_thread_start_reserved(bench_thread_t *t, seL4_CPtr vspace, seL4_Word prio, void (*fn)(bench_thread_t *),
+                                 seL4_Word arg)
+{
+    if (reserved_used) {
+        bench_fatal("the reserved thread slot is taken", seL4_NoError);
+    }
+    reserved_used = true;
+    start_at(RESERVED_INDEX, t, vspace, prio, fn, arg);
 }
 
 void bench_thread_stop(bench_thread_t *t)
