@@ -70,6 +70,15 @@ static void cap_fault(struct tcb *t, cptr_t cptr, bool in_recv)
 
 static cap_t cspace_root(struct tcb *t) { return t->slots[TCB_CSPACE_SLOT].cap; }
 
+/* seL4 replyFromKernel_success_empty: a Call on a notification or reply cap returns at once. */
+static void reply_empty_to_call(struct tcb *t, bool is_call)
+{
+    if (is_call && t->state == TS_RUNNING) {
+        *reg(t, BADGE_REG) = 0;
+        *reg(t, MSGINFO_REG) = msginfo_new(0, 0, 0, 0);
+    }
+}
+
 /* Send-phase of Send, NBSend, Call, ReplyRecv, NBSendRecv, NBSendWait. Returns
  * EXCEPTION_PREEMPTED if the syscall must be restarted. */
 static exception_t handle_invocation(bool is_call, bool blocking, bool can_donate, cptr_t cptr)
@@ -105,26 +114,20 @@ static exception_t handle_invocation(bool is_call, bool blocking, bool can_donat
     cap_t c = slot->cap;
     switch (cap_type(c)) {
     case CAP_ENDPOINT:
-        if (!(cap_rights(c) & RIGHT_WRITE)) {
-            cur_lookup_fault = (struct lookup_fault){LOOKUP_MISSING_CAPABILITY, 0, 0, 0};
-            if (blocking)
-                cap_fault(t, cptr, false);
-            return EXCEPTION_NONE;
-        }
+        if (!(cap_rights(c) & RIGHT_WRITE))
+            break; /* decode_invocation answers InvalidCapability, as seL4 */
         ipc_send(t, cap_kptr(c), cap_badge(c), cap_rights(c) & RIGHT_GRANT,
                  cap_rights(c) & RIGHT_GRANT_REPLY, can_donate, blocking, is_call);
         return EXCEPTION_NONE;
     case CAP_NOTIFICATION:
-        if (!(cap_rights(c) & RIGHT_WRITE)) {
-            cur_lookup_fault = (struct lookup_fault){LOOKUP_MISSING_CAPABILITY, 0, 0, 0};
-            if (blocking)
-                cap_fault(t, cptr, false);
-            return EXCEPTION_NONE;
-        }
+        if (!(cap_rights(c) & RIGHT_WRITE))
+            break;
         ntfn_signal(cap_kptr(c), cap_badge(c));
+        reply_empty_to_call(t, is_call);
         return EXCEPTION_NONE;
     case CAP_REPLY:
         ipc_reply(t, cap_kptr(c), cap_reply_can_grant(c));
+        reply_empty_to_call(t, is_call);
         return EXCEPTION_NONE;
     default:
         break;

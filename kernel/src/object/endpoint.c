@@ -1,5 +1,6 @@
 /* Endpoint queues, cancelling IPC on deletion, CancelBadgedSends. */
 #include <lark/ipc.h>
+#include <lark/mcs_refill.h>
 #include <lark/sched.h>
 
 static void ep_set(struct endpoint *ep, struct tcb *head, struct tcb *tail, word_t state)
@@ -40,7 +41,8 @@ void ep_remove(struct endpoint *ep, struct tcb *t)
 }
 
 /* A thread taken off a deleted endpoint re-executes its syscall (and then faults on the
- * missing cap), as seL4 restarts it. */
+ * missing cap), as seL4 restarts it. A thread that was delivering a fault cannot redo that:
+ * seL4 leaves it inactive. */
 static void restart_dequeued(struct tcb *t)
 {
     if (t->state == TS_BLOCKED_ON_RECEIVE && t->reply) {
@@ -48,7 +50,14 @@ static void restart_dequeued(struct tcb *t)
         t->reply = NULL;
     }
     t->blocking_object = 0;
+    if (t->fault.type != FAULT_NULL) {
+        thread_set_state(t, TS_INACTIVE);
+        return;
+    }
     thread_set_state(t, TS_RESTART);
+    if (t->sc && t->sc != ks_cur_sc && t->sc->sporadic && sc_is_active(t->sc)) {
+        refill_unblock_check(t->sc, ks_cur_time);
+    }
     sched_wake(t);
 }
 
