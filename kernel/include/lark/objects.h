@@ -68,7 +68,7 @@ static inline struct tcb *ep_head(const struct endpoint *ep)
     return (struct tcb *)(ep->head_state & ~(uintptr_t)3);
 }
 static inline word_t ep_state(const struct endpoint *ep) { return ep->head_state & 3; }
-/* Queue t at the tail; the endpoint takes `state` (EP_SEND or EP_RECV). */
+/* Queue t by priority (behind threads of its own priority); the endpoint takes `state`. */
 void ep_append(struct endpoint *ep, struct tcb *t, word_t state);
 void ep_remove(struct endpoint *ep, struct tcb *t); /* idle when the queue empties */
 

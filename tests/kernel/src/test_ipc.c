@@ -298,6 +298,63 @@ KTEST(ipc_blocked_receivers_are_served_in_fifo_order)
     }
 }
 
+KTEST(ipc_blocked_senders_are_queued_by_priority)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    static const seL4_Word prios[] = {HI, HI + 2, HI + 1, HI + 2};
+    for (int i = 0; i < 4; i++) {
+        kt_thread_t *s = &kt_threads[i];
+        KT_CAP(b, kt_mint(ep, seL4_AllRights, 0x20 + i));
+        KT_DO(kt_thread_new(s, send_once, prios[i]));
+        s->arg[0] = b;
+        KT_DO(kt_thread_start(s));
+    }
+    /* MCS endpoint queues: highest priority first, FIFO among equals */
+    static const seL4_Word order[] = {0x21, 0x23, 0x22, 0x20};
+    for (int i = 0; i < 4; i++) {
+        seL4_Word badge = 0;
+        seL4_Recv(ep, &badge, reply);
+        KT_EQ(badge, order[i]);
+    }
+}
+
+KTEST(ipc_blocked_receivers_are_queued_by_priority)
+{
+    KT_CAP(ep, new_ep());
+    static const seL4_Word prios[] = {HI, HI + 1, HI};
+    for (int i = 0; i < 3; i++) {
+        KT_CAP(reply, new_reply());
+        KT_DO(start_helper(&kt_threads[i], recv_once, prios[i], ep, reply));
+    }
+    static const int order[] = {1, 0, 2};
+    for (int i = 0; i < 3; i++) {
+        seL4_SetMR(0, 0x90 + i);
+        seL4_Send(ep, msg(1, 1));
+        KT_TRUE(kt_threads[order[i]].done);
+        KT_EQ(kt_threads[order[i]].result[2], 0x90 + i);
+    }
+}
+
+KTEST(ipc_set_priority_reorders_blocked_sender)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    for (int i = 0; i < 2; i++) {
+        kt_thread_t *s = &kt_threads[i];
+        KT_CAP(b, kt_mint(ep, seL4_AllRights, 0x30 + i));
+        KT_DO(kt_thread_new(s, send_once, HI));
+        s->arg[0] = b;
+        KT_DO(kt_thread_start(s));
+    }
+    KT_OK(seL4_TCB_SetPriority(kt_threads[1].tcb, seL4_CapInitThreadTCB, HI + 1));
+    seL4_Word badge = 0;
+    seL4_Recv(ep, &badge, reply);
+    KT_EQ(badge, 0x31);
+    seL4_Recv(ep, &badge, reply);
+    KT_EQ(badge, 0x30);
+}
+
 /* ---- Call and reply objects */
 
 KTEST(ipc_call_blocks_until_reply)
