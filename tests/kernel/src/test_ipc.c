@@ -1143,3 +1143,121 @@ KTEST(ipc_deleting_reply_gives_donated_sc_back_to_caller)
     }
     KT_EQ(srv->counter, 1);
 }
+
+KTEST(ipc_deleting_reply_object_cancels_receive_that_offered_it)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    kt_thread_t *r = &kt_threads[0];
+    KT_DO(start_helper(r, recv_once, HI, ep, reply));
+    KT_OK(seL4_CNode_Delete(KT_ROOT, reply, KT_DEPTH));
+    /* seL4 cancels that receive: the thread is inactive, a message finds nobody */
+    seL4_NBSend(ep, msg(0x13, 0));
+    KT_TRUE(!kt_wait_done(r, 3));
+}
+
+KTEST(ipc_reply_object_offered_twice_cancels_first_receiver)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    kt_thread_t *a = &kt_threads[0], *b = &kt_threads[1];
+    KT_DO(start_helper(a, recv_once, HI, ep, reply));
+    KT_DO(start_helper(b, recv_once, HI, ep, reply));
+    seL4_Send(ep, msg(0x14, 0));
+    KT_TRUE(b->done); /* a lost its receive when b offered the same reply object */
+    KT_TRUE(!a->done);
+    seL4_NBSend(ep, msg(0x15, 0));
+    KT_TRUE(!kt_wait_done(a, 3));
+}
+
+KTEST(ipc_deleting_blocked_receiver_frees_its_reply_object)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    kt_thread_t *r = &kt_threads[0];
+    KT_DO(start_helper(r, recv_once, HI, ep, reply));
+    KT_OK(seL4_CNode_Delete(KT_ROOT, r->tcb, KT_DEPTH));
+    /* the reply object serves a new server and its caller */
+    kt_thread_t *srv = &kt_threads[1];
+    KT_DO(start_helper(srv, echo_server, HI, ep, reply));
+    seL4_SetMR(0, 4);
+    seL4_MessageInfo_t info = seL4_Call(ep, msg(0x16, 1));
+    KT_EQ(seL4_MessageInfo_get_label(info), 0x17);
+    KT_EQ(seL4_GetMR(0), 8);
+}
+
+KTEST(ipc_reply_to_deleted_caller_does_nothing)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    kt_thread_t *c = &kt_threads[0];
+    KT_DO(kt_thread_new(c, call_once, HI));
+    c->arg[0] = ep;
+    c->arg[2] = 0x18;
+    KT_DO(kt_thread_start(c));
+    seL4_Word badge;
+    seL4_Recv(ep, &badge, reply);
+    KT_OK(seL4_CNode_Delete(KT_ROOT, c->tcb, KT_DEPTH));
+    seL4_Send(reply, msg(0x19, 0));
+    /* and the reply object is free for the next call */
+    kt_thread_t *c2 = &kt_threads[1];
+    KT_DO(kt_thread_new(c2, call_once, HI));
+    c2->arg[0] = ep;
+    c2->arg[2] = 0x1a;
+    KT_DO(kt_thread_start(c2));
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), 0x1a);
+    seL4_Send(reply, msg(0x1b, 0));
+    KT_TRUE(c2->done);
+    KT_EQ(label_of(c2->result[1]), 0x1b);
+}
+
+/* arg0 = own endpoint, arg1 = own reply, arg2 = next server's endpoint: a passive middle
+ * server that forwards each call and reports whether it holds an SC afterwards. */
+static void forwarding_server(kt_thread_t *t)
+{
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(t->arg[0], &badge, t->arg[1]);
+    for (;;) {
+        t->counter++;
+        seL4_SetMR(0, seL4_GetMR(0) + 100);
+        seL4_Call(t->arg[2], msg(seL4_MessageInfo_get_label(info), 1));
+        /* the inner server's reply gave the SC back to us, not to our caller */
+        t->result[1] = seL4_SchedContext_Bind(t->arg[3], t->self);
+        seL4_SetMR(0, seL4_GetMR(0) + 1000);
+        info = seL4_ReplyRecv(t->arg[0], msg(0x55, 1), &badge, t->arg[1]);
+    }
+}
+
+KTEST(ipc_passive_call_chain_returns_sc_hop_by_hop)
+{
+    KT_CAP(ep_a, new_ep());
+    KT_CAP(ep_b, new_ep());
+    KT_CAP(reply_a, new_reply());
+    KT_CAP(reply_b, new_reply());
+    KT_CAP(spare, spare_sc());
+    kt_thread_t *b = &kt_threads[0], *a = &kt_threads[1];
+    KT_DO(make_passive_server(b, ep_b, reply_b, spare));
+    KT_DO(kt_thread_new(a, forwarding_server, HI));
+    a->arg[0] = ep_a;
+    a->arg[1] = reply_a;
+    a->arg[2] = ep_b;
+    a->arg[3] = spare;
+    KT_DO(kt_thread_start(a));
+    KT_OK(seL4_SchedContext_Unbind(a->sc));
+    for (seL4_Word i = 1; i <= 2; i++) {
+        seL4_SetMR(0, i);
+        seL4_MessageInfo_t info = seL4_Call(ep_a, msg(0x54, 1));
+        KT_EQ(seL4_MessageInfo_get_label(info), 0x55);
+        KT_EQ(seL4_GetMR(0), i + 100 + 1 + 1000); /* a adds 100, b 1, a 1000 */
+        KT_EQ(a->counter, i);
+        KT_EQ(b->counter, i);
+        KT_EQ(b->result[1], seL4_IllegalOperation); /* b ran on the root task's SC */
+        KT_EQ(a->result[1], seL4_IllegalOperation); /* and so did a, after b replied */
+    }
+    /* both are passive again */
+    KT_OK(seL4_SchedContext_Bind(spare, a->tcb));
+    KT_OK(seL4_SchedContext_Unbind(spare));
+    KT_OK(seL4_SchedContext_Bind(spare, b->tcb));
+    KT_OK(seL4_SchedContext_Unbind(spare));
+}
