@@ -310,7 +310,10 @@ void handle_syscall(sword_t number)
             handle_recv(true, true);
         break;
     case SYS_NB_SEND_WAIT:
-        e = handle_invocation(false, false, true, *reg(t, NBSEND_DEST_REG));
+        /* seL4 takes this destination from a6 (its libsel4 leaves t0 = 0); abi.md and our
+         * libsel4 put it in t0 (a6 = 0). Slot 0 is never a destination, so both work. */
+        e = handle_invocation(false, false, true,
+                              *reg(t, REPLY_REG) ? *reg(t, REPLY_REG) : *reg(t, NBSEND_DEST_REG));
         if (e == EXCEPTION_NONE && t->state == TS_RUNNING)
             handle_recv(true, false);
         break;

@@ -1261,3 +1261,81 @@ KTEST(ipc_passive_call_chain_returns_sc_hop_by_hop)
     KT_OK(seL4_SchedContext_Bind(spare, b->tcb));
     KT_OK(seL4_SchedContext_Unbind(spare));
 }
+
+KTEST(ipc_cancel_badged_sends_releases_only_that_badge)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    KT_CAP(b5, kt_mint(ep, seL4_AllRights, 5));
+    KT_CAP(b5_again, kt_mint(ep, seL4_AllRights, 5));
+    KT_CAP(b6, kt_mint(ep, seL4_AllRights, 6));
+    kt_thread_t *s5 = &kt_threads[0], *s6 = &kt_threads[1];
+    KT_DO(kt_thread_new(s5, send_once, HI));
+    s5->arg[0] = b5;
+    KT_DO(kt_thread_start(s5));
+    KT_DO(kt_thread_new(s6, send_once, HI));
+    s6->arg[0] = b6;
+    KT_DO(kt_thread_start(s6));
+    KT_OK(seL4_CNode_Delete(KT_ROOT, b5, KT_DEPTH)); /* not the last cap: nothing cancelled */
+    KT_TRUE(!s5->done);
+    KT_OK(seL4_CNode_CancelBadgedSends(KT_ROOT, b5_again, KT_DEPTH));
+    /* s5 re-ran its Send on the now empty slot (a no-op) and finished; s6 still waits */
+    KT_TRUE(s5->done);
+    KT_TRUE(!s6->done);
+    seL4_Word badge = 0;
+    seL4_NBRecv(ep, &badge, reply);
+    KT_EQ(badge, 6);
+    KT_TRUE(s6->done);
+}
+
+KTEST(ipc_fault_is_answered_through_reply_object)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(fep, new_ep());
+    KT_CAP(reply, new_reply());
+    seL4_CPtr hole = kt_slot();
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(start_with_fault_ep(t, wait_once, fep, hole, 0));
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(fep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_CapFault);
+    KT_EQ(seL4_GetMR(seL4_CapFault_Addr), hole);
+    KT_EQ(seL4_GetMR(seL4_CapFault_InRecvPhase), 1);
+    /* fix the cause, then answer: the thread re-executes its Wait */
+    KT_OK(seL4_CNode_Copy(KT_ROOT, hole, KT_DEPTH, KT_ROOT, ep, KT_DEPTH, seL4_AllRights));
+    seL4_Send(reply, msg(0, 0));
+    KT_TRUE(t->started && !t->done);
+    seL4_Send(ep, msg(0x1c, 0));
+    KT_TRUE(t->done);
+    KT_EQ(label_of(t->result[1]), 0x1c);
+}
+
+/* seL4's own libsel4 passes the NBSendWait destination in a6 and leaves t0 = 0. */
+static void nbsendwait_sel4_registers(kt_thread_t *t)
+{
+    lark_syscall_regs_t r = {.a0 = t->arg[1], .info = msg(0x82, 1).words[0], .mr = {0xd2},
+                             .reply = t->arg[0], .dest = 0};
+    lark_syscall(seL4_SysNBSendWait, &r);
+    t->result[1] = r.info;
+}
+
+KTEST(ipc_nbsendwait_destination_in_a6_as_sel4)
+{
+    KT_CAP(dest, new_ep());
+    KT_CAP(src, new_ep());
+    KT_CAP(reply, new_reply());
+    kt_thread_t *r = &kt_threads[0];
+    KT_DO(start_helper(r, recv_once, HI, dest, reply));
+    kt_thread_t *t = &kt_threads[1];
+    KT_DO(kt_thread_new(t, nbsendwait_sel4_registers, HI));
+    t->arg[0] = dest;
+    t->arg[1] = src;
+    KT_DO(kt_thread_start(t));
+    KT_TRUE(r->done);
+    KT_EQ(label_of(r->result[1]), 0x82);
+    KT_EQ(r->result[2], 0xd2);
+    KT_TRUE(!t->done);
+    seL4_Send(src, msg(0x96, 0));
+    KT_TRUE(t->done);
+    KT_EQ(label_of(t->result[1]), 0x96);
+}
