@@ -1339,3 +1339,54 @@ KTEST(ipc_nbsendwait_destination_in_a6_as_sel4)
     KT_TRUE(t->done);
     KT_EQ(label_of(t->result[1]), 0x96);
 }
+
+#define CALL_BADGE 0x1000
+
+/* arg0 = endpoint (bound notification signals arrive through it), arg1 = reply, arg2 = spare
+ * SC: counts what it gets, notes whether it holds an SC, answers calls. */
+static void bound_passive_server(kt_thread_t *t)
+{
+    for (;;) {
+        seL4_Word badge = 0;
+        seL4_Recv(t->arg[0], &badge, t->arg[1]);
+        t->counter++;
+        t->result[0] = badge;
+        t->result[1] = seL4_SchedContext_Bind(t->arg[2], t->self);
+        if (badge == CALL_BADGE) {
+            seL4_Send(t->arg[1], msg(0x56, 0));
+        }
+    }
+}
+
+KTEST(ipc_passive_server_with_bound_notification_takes_both)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    KT_CAP(spare, spare_sc());
+    KT_CAP(ntfn_sc, spare_sc());
+    KT_CAP(ntfn, kt_alloc(seL4_NotificationObject, 0));
+    KT_CAP(signal, kt_mint(ntfn, seL4_AllRights, 0x1));
+    KT_CAP(call, kt_mint(ep, seL4_AllRights, CALL_BADGE));
+    kt_thread_t *srv = &kt_threads[0];
+    KT_DO(kt_thread_new(srv, bound_passive_server, HI));
+    srv->arg[0] = ep;
+    srv->arg[1] = reply;
+    srv->arg[2] = spare;
+    KT_OK(seL4_TCB_BindNotification(srv->tcb, ntfn));
+    KT_OK(seL4_SchedContext_Bind(ntfn_sc, ntfn));
+    KT_DO(kt_thread_start(srv));
+    KT_OK(seL4_SchedContext_Unbind(srv->sc));
+    /* a signal runs it on the notification's SC, which it returns when it waits again */
+    seL4_Signal(signal);
+    KT_EQ(srv->counter, 1);
+    KT_EQ(srv->result[0], 0x1);
+    KT_EQ(srv->result[1], seL4_IllegalOperation);
+    /* so a call can donate the caller's SC */
+    seL4_MessageInfo_t info = seL4_Call(call, msg(0x57, 0));
+    KT_EQ(seL4_MessageInfo_get_label(info), 0x56);
+    KT_EQ(srv->counter, 2);
+    KT_EQ(srv->result[0], CALL_BADGE);
+    KT_EQ(srv->result[1], seL4_IllegalOperation);
+    KT_OK(seL4_SchedContext_Bind(spare, srv->tcb)); /* passive again */
+    KT_OK(seL4_SchedContext_Unbind(spare));
+}
