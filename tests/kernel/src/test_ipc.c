@@ -1390,3 +1390,70 @@ KTEST(ipc_passive_server_with_bound_notification_takes_both)
     KT_OK(seL4_SchedContext_Bind(spare, srv->tcb)); /* passive again */
     KT_OK(seL4_SchedContext_Unbind(spare));
 }
+
+/* arg0 = endpoint: sends 10 words and a cap without a kernel-known IPC buffer. */
+static void bufferless_sender(kt_thread_t *t)
+{
+    seL4_Word mr0 = 0xe0, mr1 = 0xe1, mr2 = 0xe2, mr3 = 0xe3;
+    seL4_SetCap(0, t->arg[1]);
+    seL4_SendWithMRs(t->arg[0], seL4_MessageInfo_new(0x58, 0, 1, 10), &mr0, &mr1, &mr2, &mr3);
+}
+
+KTEST(ipc_sender_without_ipc_buffer_sends_only_registers)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    KT_CAP(n, kt_alloc(seL4_NotificationObject, 0));
+    kt_thread_t *s = &kt_threads[0];
+    KT_DO(kt_thread_new(s, bufferless_sender, HI));
+    KT_OK(seL4_TCB_SetIPCBuffer(s->tcb, 0, seL4_CapNull));
+    s->arg[0] = ep;
+    s->arg[1] = n;
+    KT_DO(kt_thread_start(s));
+    seL4_CPtr slot = kt_slot();
+    seL4_SetCapReceivePath(KT_ROOT, slot, KT_DEPTH);
+    seL4_SetMR(4, 0x1234);
+    seL4_Word badge;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), 0x58);
+    KT_EQ(seL4_MessageInfo_get_length(info), 4);
+    KT_EQ(seL4_MessageInfo_get_extraCaps(info), 0); /* no buffer: no caps either */
+    KT_EQ(seL4_GetMR(3), 0xe3);
+    KT_EQ(seL4_GetMR(4), 0x1234);
+    KT_TRUE(kt_slot_empty(slot));
+}
+
+static void bufferless_receiver(kt_thread_t *t)
+{
+    seL4_Word badge = 0, mr0 = 0, mr1 = 0, mr2 = 0, mr3 = 0;
+    seL4_MessageInfo_t info =
+        seL4_RecvWithMRs(t->arg[0], &badge, &mr0, &mr1, &mr2, &mr3, t->arg[1]);
+    t->result[0] = badge;
+    t->result[1] = info.words[0];
+    t->result[2] = mr0;
+    t->result[5] = mr3;
+}
+
+KTEST(ipc_receiver_without_ipc_buffer_gets_only_registers)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    KT_CAP(n, kt_alloc(seL4_NotificationObject, 0));
+    kt_thread_t *r = &kt_threads[0];
+    KT_DO(kt_thread_new(r, bufferless_receiver, HI));
+    KT_OK(seL4_TCB_SetIPCBuffer(r->tcb, 0, seL4_CapNull));
+    r->arg[0] = ep;
+    r->arg[1] = reply;
+    KT_DO(kt_thread_start(r));
+    for (int i = 0; i < 10; i++) {
+        seL4_SetMR(i, 0xf0 + i);
+    }
+    seL4_SetCap(0, n);
+    seL4_Send(ep, seL4_MessageInfo_new(0x59, 0, 1, 10));
+    KT_TRUE(r->done);
+    KT_EQ(label_of(r->result[1]), 0x59);
+    KT_EQ(length_of(r->result[1]), 4);
+    KT_EQ(seL4_MessageInfo_get_extraCaps((seL4_MessageInfo_t){{r->result[1]}}), 0);
+    KT_EQ(r->result[2], 0xf0);
+    KT_EQ(r->result[5], 0xf3);
+}
