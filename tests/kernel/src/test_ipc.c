@@ -1457,3 +1457,37 @@ KTEST(ipc_receiver_without_ipc_buffer_gets_only_registers)
     KT_EQ(r->result[2], 0xf0);
     KT_EQ(r->result[5], 0xf3);
 }
+
+KTEST(ipc_call_with_grant_only_gets_reply)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    KT_CAP(g, kt_mint(ep, seL4_CapRights_new(0, 1, 0, 1), 0x6));
+    kt_thread_t *c = &kt_threads[0];
+    KT_DO(kt_thread_new(c, call_once, HI));
+    c->arg[0] = g;
+    c->arg[2] = 0x2d;
+    KT_DO(kt_thread_start(c));
+    seL4_Word badge = 0;
+    seL4_Recv(ep, &badge, reply);
+    KT_EQ(badge, 6);
+    seL4_Send(reply, msg(0x2e, 0));
+    KT_TRUE(c->done);
+    KT_EQ(label_of(c->result[1]), 0x2e);
+}
+
+KTEST(ipc_call_to_lower_priority_server)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    kt_thread_t *srv = &kt_threads[0];
+    KT_DO(start_helper(srv, echo_server, KT_PRIO - 1, ep, reply));
+    KT_TRUE(!srv->started); /* it has not run yet */
+    for (seL4_Word i = 1; i <= 2; i++) {
+        seL4_SetMR(0, i);
+        seL4_MessageInfo_t info = seL4_Call(ep, msg(0x70, 1));
+        KT_EQ(seL4_MessageInfo_get_label(info), 0x71);
+        KT_EQ(seL4_GetMR(0), 2 * i);
+        KT_EQ(srv->counter, i);
+    }
+}
