@@ -1491,3 +1491,19 @@ KTEST(ipc_call_to_lower_priority_server)
         KT_EQ(srv->counter, i);
     }
 }
+
+KTEST(ipc_deleting_endpoint_restarts_blocked_caller_into_an_error)
+{
+    KT_CAP(ep, new_ep());
+    kt_thread_t *c = &kt_threads[0];
+    KT_DO(kt_thread_new(c, call_once, HI));
+    c->arg[0] = ep;
+    c->arg[2] = 0x2f;
+    KT_DO(kt_thread_start(c));
+    KT_TRUE(c->started && !c->done);
+    KT_OK(seL4_CNode_Delete(KT_ROOT, ep, KT_DEPTH));
+    /* its Call runs again on an empty slot and the kernel answers it */
+    KT_TRUE(c->done);
+    KT_EQ(label_of(c->result[1]), seL4_InvalidCapability);
+    KT_EQ(c->result[2], 0); /* MR0: the invoked cap */
+}
