@@ -321,6 +321,20 @@ void ipc_receive(struct tcb *receiver, cap_t ep_or_ntfn, bool blocking, struct r
     ep_append(ep, receiver, EP_RECV);
 }
 
+/* A thread getting its reply whose SC cannot run it now (the running SC is charged later,
+ * so it is not judged here). Sporadic SCs first catch up on refills that came due. */
+static bool replied_without_budget(struct tcb *t)
+{
+    struct sched_context *sc = t->sc;
+    if (!sc || sc == ks_cur_sc || !sc_is_active(sc)) {
+        return false;
+    }
+    if (sc->sporadic) {
+        refill_unblock_check(sc, ks_cur_time);
+    }
+    return !refill_ready(sc, ks_cur_time) || !refill_sufficient(sc, 0);
+}
+
 void ipc_reply(struct tcb *sender, struct reply *r, bool can_grant)
 {
     struct tcb *caller = r->tcb;
@@ -328,7 +342,8 @@ void ipc_reply(struct tcb *sender, struct reply *r, bool can_grant)
         return; /* nobody waits on this reply: nothing to do, as seL4 */
     }
     reply_remove(r, caller);
-    if (caller->fault.type == FAULT_NULL) {
+    word_t fault_type = caller->fault.type;
+    if (fault_type == FAULT_NULL) {
         do_normal_transfer(sender, NULL, 0, can_grant, caller);
         thread_set_state(caller, TS_RUNNING);
     } else {
@@ -336,8 +351,18 @@ void ipc_reply(struct tcb *sender, struct reply *r, bool can_grant)
         caller->fault.type = FAULT_NULL;
         thread_set_state(caller, restart ? TS_RESTART : TS_INACTIVE);
     }
+    if (!thread_is_runnable(caller)) {
+        return;
+    }
+    if (replied_without_budget(caller) && fault_type != FAULT_TIMEOUT &&
+        cap_type(caller->slots[TCB_TIMEOUT_EP_SLOT].cap) == CAP_ENDPOINT) {
+        /* seL4 doReplyTransfer: the SC came back empty and the caller has a timeout
+         * handler: it hears of it now (otherwise it waits for its next refill) */
+        cur_fault = (struct fault){.type = FAULT_TIMEOUT, .data = caller->sc->badge};
+        fault_handle_timeout(caller);
+    }
     if (thread_is_runnable(caller)) {
-        wake_unblocked(caller);
+        wake_unblocked(caller); /* (also when the handler could not take the fault) */
     }
 }
 

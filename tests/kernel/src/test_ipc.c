@@ -1507,3 +1507,42 @@ KTEST(ipc_deleting_endpoint_restarts_blocked_caller_into_an_error)
     KT_EQ(label_of(c->result[1]), seL4_InvalidCapability);
     KT_EQ(c->result[2], 0); /* MR0: the invoked cap */
 }
+
+/* arg0 = endpoint, arg1 = reply: takes a call and computes forever. */
+static void spinning_server(kt_thread_t *t)
+{
+    seL4_Word badge;
+    seL4_Recv(t->arg[0], &badge, t->arg[1]);
+    for (;;) {
+        t->counter++;
+    }
+}
+
+KTEST(ipc_reply_to_caller_without_budget_raises_timeout_fault)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(tep, new_ep());
+    KT_CAP(reply, new_reply());
+    KT_CAP(reply2, new_reply());
+    kt_thread_t *srv = &kt_threads[0], *c = &kt_threads[1];
+    KT_DO(start_helper(srv, spinning_server, HI, ep, reply));
+    KT_OK(seL4_SchedContext_Unbind(srv->sc));
+    KT_DO(kt_thread_new(c, call_once, HI));
+    /* 1 ms every 100 ms, badge 0x7e, and a timeout handler */
+    KT_OK(seL4_SchedControl_ConfigureFlags(kt_sched_control(), c->sc, 1000, 100000, 0, 0x7e, 0));
+    KT_OK(seL4_TCB_SetTimeoutEndpoint(c->tcb, tep));
+    c->arg[0] = ep;
+    c->arg[2] = 0x3a;
+    KT_DO(kt_thread_start(c));
+    /* the root task runs again only once the server has used up the caller's budget */
+    KT_NE(srv->counter, 0);
+    KT_TRUE(!c->done);
+    seL4_Send(reply, msg(0x3b, 0));
+    /* the SC went back to the caller with no budget left: a timeout fault, as seL4 */
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_NBRecv(tep, &badge, reply2);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_Timeout);
+    KT_EQ(seL4_MessageInfo_get_length(info), seL4_Timeout_Length);
+    KT_EQ(seL4_GetMR(seL4_Timeout_Data), 0x7e);
+    KT_TRUE(!c->done);
+}
