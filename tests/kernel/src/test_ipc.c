@@ -1546,3 +1546,25 @@ KTEST(ipc_reply_to_caller_without_budget_raises_timeout_fault)
     KT_EQ(seL4_GetMR(seL4_Timeout_Data), 0x7e);
     KT_TRUE(!c->done);
 }
+
+KTEST(ipc_reply_to_caller_without_budget_or_handler_waits_for_refill)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    kt_thread_t *srv = &kt_threads[0], *c = &kt_threads[1];
+    KT_DO(start_helper(srv, spinning_server, HI, ep, reply));
+    KT_OK(seL4_SchedContext_Unbind(srv->sc));
+    KT_DO(kt_thread_new(c, call_once, HI));
+    KT_OK(seL4_SchedControl_ConfigureFlags(kt_sched_control(), c->sc, 1000, 10000, 0, 0x7f, 0));
+    c->arg[0] = ep;
+    c->arg[2] = 0x3c;
+    KT_DO(kt_thread_start(c));
+    KT_NE(srv->counter, 0);
+    seL4_Send(reply, msg(0x3d, 0));
+    KT_TRUE(!c->done); /* no budget until its next refill */
+    for (int i = 0; i < 200000 && !c->done; i++) {
+        seL4_Yield();
+    }
+    KT_TRUE(c->done);
+    KT_EQ(label_of(c->result[1]), 0x3d);
+}
