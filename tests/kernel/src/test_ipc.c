@@ -1568,3 +1568,57 @@ KTEST(ipc_reply_to_caller_without_budget_or_handler_waits_for_refill)
     KT_TRUE(c->done);
     KT_EQ(label_of(c->result[1]), 0x3d);
 }
+
+KTEST(ipc_call_to_receiver_without_reply_object_leaves_caller_inactive)
+{
+    KT_CAP(ep, new_ep());
+    kt_thread_t *w = &kt_threads[0], *c = &kt_threads[1];
+    KT_DO(start_helper(w, wait_once, HI, ep, 0));
+    KT_DO(kt_thread_new(c, call_once, HI));
+    c->arg[0] = ep;
+    c->arg[2] = 0x3e;
+    KT_DO(kt_thread_start(c));
+    KT_TRUE(w->done);
+    KT_EQ(label_of(w->result[1]), 0x3e); /* delivered to the Wait */
+    KT_TRUE(!kt_wait_done(c, 3));        /* but there is nothing to reply through */
+}
+
+KTEST(ipc_reply_from_another_thread_takes_sc_back_from_suspended_server)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    kt_thread_t *srv = &kt_threads[0], *c = &kt_threads[1];
+    KT_DO(start_helper(srv, spinning_server, HI, ep, reply));
+    KT_OK(seL4_SchedContext_Unbind(srv->sc));
+    KT_DO(kt_thread_new(c, call_once, HI));
+    KT_OK(seL4_SchedControl_ConfigureFlags(kt_sched_control(), c->sc, 1000, 10000, 0, 0, 0));
+    c->arg[0] = ep;
+    c->arg[2] = 0x3f;
+    KT_DO(kt_thread_start(c)); /* the server spins on c's SC until its budget is gone */
+    KT_OK(seL4_TCB_Suspend(srv->tcb));
+    seL4_Send(reply, msg(0x40, 0));
+    /* c got its SC back with the reply and finishes once it has budget again */
+    KT_TRUE(kt_wait_done(c, 200000));
+    KT_EQ(label_of(c->result[1]), 0x40);
+}
+
+KTEST(ipc_call_on_reply_cap_replies_and_returns_empty)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    kt_thread_t *c = &kt_threads[0];
+    KT_DO(kt_thread_new(c, call_once, HI));
+    c->arg[0] = ep;
+    c->arg[2] = 0x41;
+    KT_DO(kt_thread_start(c));
+    seL4_Word badge;
+    seL4_Recv(ep, &badge, reply);
+    seL4_SetMR(0, 0x43);
+    lark_syscall_regs_t regs = {.a0 = reply, .info = msg(0x42, 1).words[0], .mr = {0x43}};
+    lark_syscall(seL4_SysCall, &regs);
+    KT_EQ(regs.info, 0); /* seL4's empty success reply to the replier */
+    KT_EQ(regs.a0, 0);
+    KT_TRUE(c->done);
+    KT_EQ(label_of(c->result[1]), 0x42);
+    KT_EQ(c->result[2], 0x43);
+}
