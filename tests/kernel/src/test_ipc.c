@@ -734,3 +734,40 @@ KTEST(ipc_deleting_endpoint_restarts_blocked_caller_into_an_error)
     KT_EQ(label_of(c->result[1]), seL4_InvalidCapability);
     KT_EQ(c->result[2], 0); /* MR0: the invoked cap */
 }
+
+/* arg0 = endpoint, arg1 = reply: two Recvs, badges in result[0] and result[2]. */
+static void recv_twice(kt_thread_t *t)
+{
+    seL4_Word badge = 0;
+    seL4_Recv(t->arg[0], &badge, t->arg[1]);
+    t->result[0] = badge;
+    t->counter = 1;
+    seL4_MessageInfo_t info = seL4_Recv(t->arg[0], &badge, t->arg[1]);
+    t->result[2] = badge;
+    t->result[3] = info.words[0];
+}
+
+KTEST(ipc_recv_takes_pending_bound_notification_before_a_sender)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    KT_CAP(ntfn, kt_alloc(seL4_NotificationObject, 0));
+    KT_CAP(signal, kt_mint(ntfn, seL4_AllRights, 0x8));
+    KT_CAP(badged, kt_mint(ep, seL4_AllRights, 0x9));
+    kt_thread_t *s = &kt_threads[0], *r = &kt_threads[1];
+    KT_DO(kt_thread_new(s, send_once, HI));
+    s->arg[0] = badged;
+    s->arg[2] = 0x4a;
+    KT_DO(kt_thread_start(s)); /* blocked sending */
+    KT_DO(kt_thread_new(r, recv_twice, KT_PRIO));
+    r->arg[0] = ep;
+    r->arg[1] = reply;
+    KT_OK(seL4_TCB_BindNotification(r->tcb, ntfn));
+    seL4_Signal(signal);
+    KT_DO(kt_thread_start(r));
+    KT_TRUE(kt_wait_done(r, 5));
+    KT_EQ(r->result[0], 0x8);  /* the pending signal first */
+    KT_EQ(r->result[2], 0x9);  /* then the waiting sender */
+    KT_EQ(label_of(r->result[3]), 0x4a);
+    KT_TRUE(s->done);
+}
