@@ -361,6 +361,42 @@ KTEST(irq_rtc_time_advances)
     KT_GE(rtc_now(), t0 + MS);
 }
 
+/* arg0 = endpoint, arg1 = reply: a receive that the bound notification ends */
+static void bound_receiver(kt_thread_t *t)
+{
+    seL4_Word badge = 0;
+    seL4_Recv(t->arg[0], &badge, t->arg[1]);
+    t->result[0] = badge;
+}
+
+KTEST(irq_rtc_alarm_reaches_bound_receiver)
+{
+    /* the IRQ's notification is bound to a thread blocked on an endpoint */
+    KT_CAP(n, kt_alloc(seL4_NotificationObject, 0));
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    seL4_CPtr h;
+    KT_DO(rtc_setup(n, &h));
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, bound_receiver, KT_PRIO));
+    KT_OK(seL4_TCB_BindNotification(t->tcb, n));
+    t->arg[0] = ep;
+    t->arg[1] = reply;
+    KT_DO(kt_thread_start(t));
+    for (int i = 0; i < 8; i++) {
+        seL4_Yield();
+    }
+    KT_EQ(t->done, 0);
+    seL4_Word deadline = rtc_alarm_in(MS) + 3000 * MS;
+    while (!t->done && rtc_now() < deadline) {
+        seL4_Yield();
+    }
+    KT_EQ(t->done, 1);
+    KT_EQ(t->result[0], RTC_BADGE);
+    rtc_quiet();
+    KT_OK(seL4_IRQHandler_Ack(h));
+}
+
 /* ---- IRQHandler invocations */
 
 KTEST(irq_handler_set_notification_ok)
@@ -443,6 +479,26 @@ KTEST(irq_handler_is_identified)
     KT_CAP(h, get_handler(spare_irq()));
     KT_EQ(seL4_DebugCapIdentify(h), KT_CAP_IRQ_HANDLER);
     KT_EQ(seL4_DebugCapIdentify(seL4_CapIRQControl), KT_CAP_IRQ_CONTROL);
+}
+
+KTEST(irq_revoke_of_control_deletes_handlers)
+{
+    KT_CAP(h, get_handler(spare_irq()));
+    KT_CAP(h2, get_handler(spare_irq() + 1));
+    KT_OK(seL4_CNode_Revoke(KT_ROOT, seL4_CapIRQControl, KT_DEPTH));
+    KT_TRUE(kt_slot_empty(h));
+    KT_TRUE(kt_slot_empty(h2));
+    KT_EQ(seL4_DebugCapIdentify(seL4_CapIRQControl), KT_CAP_IRQ_CONTROL);
+    KT_CAP(again, get_handler(spare_irq()));
+}
+
+KTEST(irq_control_cannot_be_copied)
+{
+    /* seL4's deriveCap turns IRQControl into a null cap: Copy and Mint refuse */
+    seL4_CPtr slot = kt_slot();
+    KT_ERR(seL4_CNode_Copy(KT_ROOT, slot, KT_DEPTH, KT_ROOT, seL4_CapIRQControl, KT_DEPTH, seL4_AllRights),
+           seL4_IllegalOperation);
+    KT_TRUE(kt_slot_empty(slot));
 }
 
 /* ---- IRQControl_Get and GetTrigger */

@@ -430,6 +430,42 @@ KTEST(ntfn_unbind_without_binding_is_illegal)
     KT_ERR(seL4_TCB_UnbindNotification(t->tcb), seL4_IllegalOperation);
 }
 
+/* Counts wake-ups forever: result0 = last badge, counter = how many. */
+static void counting_waiter(kt_thread_t *t)
+{
+    for (;;) {
+        seL4_Word badge = 0;
+        seL4_Wait(t->arg[0], &badge);
+        t->result[0] = badge;
+        t->counter++;
+    }
+}
+
+KTEST(ntfn_passive_waiter_runs_on_notification_sc)
+{
+    /* MCS: a thread without an SC woken through a notification with an SC borrows it and
+     * gives it back when it waits again */
+    kt_thread_t *t = &kt_threads[0];
+    KT_CAP(n, ntfn());
+    KT_CAP(b, kt_mint(n, seL4_AllRights, 0x5));
+    KT_DO(start_thread(t, counting_waiter, KT_PRIO, n, 0));
+    settle();
+    KT_EQ(t->started, 1);
+    KT_OK(seL4_SchedContext_Unbind(t->sc));
+    KT_OK(seL4_SchedContext_Bind(t->sc, n));
+    for (seL4_Word round = 1; round <= 2; round++) {
+        seL4_Signal(b);
+        settle();
+        KT_EQ(t->counter, round);
+        KT_EQ(t->result[0], 0x5);
+    }
+    /* back with the notification: unbinding it from there works */
+    KT_OK(seL4_SchedContext_UnbindObject(t->sc, n));
+    seL4_Signal(b);
+    settle();
+    KT_EQ(t->counter, 2); /* no SC anywhere now: it cannot run */
+}
+
 /* ---- waiters */
 
 KTEST(ntfn_suspended_waiter_leaves_queue)
