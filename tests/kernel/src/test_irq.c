@@ -311,6 +311,22 @@ KTEST(irq_rtc_alarm_signals_notification)
     KT_OK(seL4_IRQHandler_Ack(h));
 }
 
+KTEST(irq_rtc_badge_ors_with_user_signal)
+{
+    KT_CAP(n, kt_alloc(seL4_NotificationObject, 0));
+    seL4_CPtr h;
+    KT_DO(rtc_setup(n, &h));
+    KT_CAP(user, kt_mint(n, seL4_CanWrite, 0x2));
+    seL4_Signal(user);
+    rtc_alarm_in(MS);
+    KT_DO(rtc_wait_fired());
+    seL4_Word badge = 0;
+    seL4_Poll(n, &badge);
+    KT_EQ(badge, RTC_BADGE | 0x2);
+    rtc_quiet();
+    KT_OK(seL4_IRQHandler_Ack(h));
+}
+
 KTEST(irq_rtc_undelivered_while_cleared_then_delivered_after_ack)
 {
     /* no notification when the IRQ comes: it is taken and held until the Ack */

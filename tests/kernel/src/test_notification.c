@@ -249,6 +249,21 @@ KTEST(ntfn_nbsend_signals)
     KT_EQ(badge, 0x11);
 }
 
+KTEST(ntfn_nbsendwait_signals_then_waits)
+{
+    KT_CAP(n1, ntfn());
+    KT_CAP(n2, ntfn());
+    KT_CAP(b1, kt_mint(n1, seL4_AllRights, 0x12));
+    KT_CAP(b2, kt_mint(n2, seL4_AllRights, 0x34));
+    seL4_Signal(b2);
+    seL4_Word badge = 0;
+    seL4_NBSendWait(b1, seL4_MessageInfo_new(0, 0, 0, 0), n2, &badge);
+    KT_EQ(badge, 0x34);
+    badge = 0;
+    seL4_Poll(n1, &badge);
+    KT_EQ(badge, 0x12);
+}
+
 /* ---- bound notifications */
 
 KTEST(ntfn_bound_signal_ends_endpoint_receive)
@@ -314,6 +329,94 @@ KTEST(ntfn_bound_message_still_arrives_on_endpoint)
     KT_EQ(t->result[1], 1);
     KT_EQ(t->result[0], 0x2a);
     KT_EQ(t->result[2], 0x33);
+}
+
+KTEST(ntfn_root_bound_nbrecv_takes_pending_signal)
+{
+    KT_CAP(n, ntfn());
+    KT_CAP(b, kt_mint(n, seL4_AllRights, 0x60));
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    KT_OK(seL4_TCB_BindNotification(seL4_CapInitThreadTCB, n));
+    seL4_Word badge = 0x99;
+    seL4_NBRecv(ep, &badge, reply);
+    KT_EQ(badge, 0); /* nothing yet */
+    seL4_Signal(b);
+    seL4_NBRecv(ep, &badge, reply);
+    KT_EQ(badge, 0x60);
+    seL4_NBRecv(ep, &badge, reply);
+    KT_EQ(badge, 0); /* consumed */
+    KT_OK(seL4_TCB_UnbindNotification(seL4_CapInitThreadTCB));
+}
+
+KTEST(ntfn_root_bound_may_poll_its_notification)
+{
+    KT_CAP(n, ntfn());
+    KT_CAP(b, kt_mint(n, seL4_AllRights, 0x61));
+    KT_OK(seL4_TCB_BindNotification(seL4_CapInitThreadTCB, n));
+    seL4_Signal(b);
+    seL4_Word badge = 0;
+    seL4_Poll(n, &badge);
+    KT_EQ(badge, 0x61);
+    KT_OK(seL4_TCB_UnbindNotification(seL4_CapInitThreadTCB));
+}
+
+/* arg0 = endpoint, arg1 = reply: a Send that blocks, then a receive on the same endpoint */
+static void sender_then_receiver(kt_thread_t *t)
+{
+    seL4_Send(t->arg[0], seL4_MessageInfo_new(0, 0, 0, 0));
+    t->result[2] = 1;
+    seL4_Word badge = 0;
+    seL4_Recv(t->arg[0], &badge, t->arg[1]);
+    t->result[0] = badge;
+    t->result[1] = 1;
+}
+
+KTEST(ntfn_bound_signal_waits_while_thread_sends)
+{
+    /* seL4 wakes a bound thread only from BlockedOnReceive: blocked in Send, the signal stays
+     * pending and ends the thread's next receive at once */
+    kt_thread_t *t = &kt_threads[0];
+    KT_CAP(n, ntfn());
+    KT_CAP(b, kt_mint(n, seL4_AllRights, 0x70));
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    KT_CAP(my_reply, kt_alloc(seL4_ReplyObject, 0));
+    KT_DO(kt_thread_new(t, sender_then_receiver, KT_PRIO));
+    KT_OK(seL4_TCB_BindNotification(t->tcb, n));
+    t->arg[0] = ep;
+    t->arg[1] = reply;
+    KT_DO(kt_thread_start(t));
+    settle();
+    KT_EQ(t->result[2], 0);
+    seL4_Signal(b);
+    settle();
+    KT_EQ(t->result[2], 0);
+    seL4_Word badge = 0;
+    seL4_NBRecv(ep, &badge, my_reply); /* takes the helper's message */
+    settle();
+    KT_EQ(t->result[2], 1);
+    KT_EQ(t->result[1], 1);
+    KT_EQ(t->result[0], 0x70);
+}
+
+KTEST(ntfn_bound_unbadged_signal_wakes_receiver_with_zero)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_CAP(n, ntfn());
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    KT_DO(kt_thread_new(t, receiver, KT_PRIO));
+    KT_OK(seL4_TCB_BindNotification(t->tcb, n));
+    t->arg[0] = ep;
+    t->arg[1] = reply;
+    KT_DO(kt_thread_start(t));
+    settle();
+    t->result[0] = 0x99;
+    seL4_Signal(n);
+    settle();
+    KT_EQ(t->result[1], 1);
+    KT_EQ(t->result[0], 0);
 }
 
 KTEST(ntfn_bound_thread_may_wait_on_its_notification)
