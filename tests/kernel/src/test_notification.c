@@ -569,6 +569,42 @@ KTEST(ntfn_passive_waiter_runs_on_notification_sc)
     KT_EQ(t->counter, 2); /* no SC anywhere now: it cannot run */
 }
 
+/* arg0 = endpoint, arg1 = reply: receives forever, counting */
+static void counting_receiver(kt_thread_t *t)
+{
+    for (;;) {
+        seL4_Word badge = 0;
+        seL4_Recv(t->arg[0], &badge, t->arg[1]);
+        t->result[0] = badge;
+        t->counter++;
+    }
+}
+
+KTEST(ntfn_passive_bound_receiver_runs_on_notification_sc)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_CAP(n, ntfn());
+    KT_CAP(b, kt_mint(n, seL4_AllRights, 0x15));
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    KT_DO(kt_thread_new(t, counting_receiver, KT_PRIO));
+    KT_OK(seL4_TCB_BindNotification(t->tcb, n));
+    t->arg[0] = ep;
+    t->arg[1] = reply;
+    KT_DO(kt_thread_start(t));
+    settle();
+    KT_OK(seL4_SchedContext_Unbind(t->sc));
+    KT_OK(seL4_SchedContext_Bind(t->sc, n));
+    for (seL4_Word round = 1; round <= 2; round++) {
+        seL4_Signal(b);
+        settle();
+        KT_EQ(t->counter, round);
+        KT_EQ(t->result[0], 0x15);
+    }
+    /* the SC went back to the notification each time the thread blocked again */
+    KT_OK(seL4_SchedContext_UnbindObject(t->sc, n));
+}
+
 /* ---- waiters */
 
 KTEST(ntfn_suspended_waiter_leaves_queue)
