@@ -352,6 +352,35 @@ KTEST(irq_rtc_undelivered_while_cleared_then_delivered_after_ack)
     KT_OK(seL4_IRQHandler_Ack(h));
 }
 
+KTEST(irq_rtc_notification_revoked_with_its_untyped)
+{
+    /* the kernel's copy of the handler's notification cap goes with the object: an IRQ
+     * afterwards finds no notification, and a new one can be set */
+    KT_CAP(ut, kt_alloc_untyped(12));
+    seL4_CPtr n = kt_slot();
+    KT_OK(seL4_Untyped_Retype(ut, seL4_NotificationObject, 0, KT_ROOT, 0, 0, n, 1));
+    seL4_CPtr h;
+    KT_DO(rtc_setup(n, &h));
+    KT_OK(seL4_CNode_Revoke(KT_ROOT, ut, KT_DEPTH));
+    KT_TRUE(kt_slot_empty(n));
+    /* the same memory becomes a new notification: a stale kernel cap would signal it */
+    KT_OK(seL4_Untyped_Retype(ut, seL4_NotificationObject, 0, KT_ROOT, 0, 0, n, 1));
+    rtc_alarm_in(MS);
+    KT_DO(rtc_wait_fired());
+    seL4_Word badge = 0x99;
+    seL4_Poll(n, &badge);
+    KT_EQ(badge, 0);
+    KT_CAP(b, kt_mint(n, seL4_CanWrite, RTC_BADGE));
+    KT_OK(seL4_IRQHandler_SetNotification(h, b));
+    KT_OK(seL4_IRQHandler_Ack(h));
+    rtc[RTC_IRQ_ENABLED] = 1; /* re-assert the still-raised line for QEMU's PLIC */
+    KT_DO(start_timeout(&kt_threads[0], n, rtc_now() + 3000 * MS));
+    seL4_Wait(n, &badge);
+    KT_EQ(badge, RTC_BADGE);
+    rtc_quiet();
+    KT_OK(seL4_IRQHandler_Ack(h));
+}
+
 KTEST(irq_rtc_deleted_handler_delivers_nothing)
 {
     KT_CAP(n, kt_alloc(seL4_NotificationObject, 0));

@@ -607,6 +607,27 @@ KTEST(ntfn_passive_bound_receiver_runs_on_notification_sc)
 
 /* ---- waiters */
 
+KTEST(ntfn_deleted_waiter_leaves_queue)
+{
+    kt_thread_t *a = &kt_threads[0], *b = &kt_threads[1];
+    KT_CAP(n, ntfn());
+    KT_CAP(badged, kt_mint(n, seL4_AllRights, 0x22));
+    KT_DO(start_thread(a, waiter, KT_PRIO, n, 0));
+    settle();
+    KT_DO(start_thread(b, waiter, KT_PRIO, n, 0));
+    settle();
+    KT_OK(seL4_CNode_Delete(KT_ROOT, a->tcb, KT_DEPTH));
+    seL4_Signal(badged);
+    settle();
+    KT_EQ(b->result[1], 1);
+    KT_EQ(b->result[0], 0x22);
+    /* and with no waiter left the next signal stays pending */
+    seL4_Signal(badged);
+    seL4_Word badge = 0;
+    seL4_Poll(n, &badge);
+    KT_EQ(badge, 0x22);
+}
+
 KTEST(ntfn_suspended_waiter_leaves_queue)
 {
     kt_thread_t *t = &kt_threads[0];
