@@ -52,7 +52,7 @@ lark_ml_status ml_setup_dwconv(ml_setup *s)
         return ml_bad(s, LARK_ML_E_MODEL, "output shape does not match computed %dx%dx%d", g.out_h, g.out_w, O);
     if ((st = ml_channel_multipliers(s, w, (uint32_t)O, 3, 0))) return st;
     if ((st = ml_activation(s, DW_ACTIVATION))) return st;
-    s->scratch = 8u * (uint32_t)O;
+    s->scratch = 8u * (uint32_t)O + (uint32_t)sizeof(ml_rq_chan) * (uint32_t)O;
     s->macs = (uint64_t)out->elems * (uint64_t)(KH * KW);
     if (s->rec) {
         s->rec->u.g = g;
@@ -81,7 +81,7 @@ static inline void tap_range(int32_t i0, int32_t k, int32_t d, int32_t n, int32_
  * steps. Full windows start from the folded constant kb (sub = 0); border pixels start from
  * the bias and subtract the input zero point per tap (sub = zp), as the reference does. */
 static void dw_c4(const ml_op *op, const int32_t *kb, const int8_t *img, int32_t iy0, int32_t ix0,
-                  int32_t sub, int32_t *row_acc, int8_t *o)
+                  int32_t sub, int32_t *row_acc, const ml_rq_chan *rq, int8_t *o)
 {
     const ml_geom *g = &op->u.g;
     const int32_t C = g->in_c;
@@ -112,14 +112,14 @@ static void dw_c4(const ml_op *op, const int32_t *kb, const int8_t *img, int32_t
             row_acc[c + k] = (int32_t)(start + (uint32_t)a[k]);
         }
     }
-    ml_requant_row(&q, 0, row_acc, C, o);
+    ml_requant_row(&q, rq, row_acc, C, o);
 }
 
 /* Depth multiplier M a multiple of 4 (e.g. a 1-channel image widened to 8): 4 output
  * channels of one input channel at a time, so each tap is one input byte and 4 filter bytes.
  * Same start values and zero-point handling as dw_c4. */
 static void dw_m4(const ml_op *op, const int32_t *kb, const int8_t *img, int32_t iy0, int32_t ix0,
-                  int32_t sub, int32_t *row_acc, int8_t *o)
+                  int32_t sub, int32_t *row_acc, const ml_rq_chan *rq, int8_t *o)
 {
     const ml_geom *g = &op->u.g;
     const int32_t C = g->in_c, M = g->depth_mult, O = g->out_c;
@@ -154,7 +154,7 @@ static void dw_m4(const ml_op *op, const int32_t *kb, const int8_t *img, int32_t
             }
         }
     }
-    ml_requant_row(&q, 0, row_acc, O, o);
+    ml_requant_row(&q, rq, row_acc, O, o);
 }
 
 /* Any pixel, any multiplier: valid taps only, accumulated over all output channels in acc
@@ -192,6 +192,8 @@ void ml_eval_dwconv(const ml_op *op, uint8_t *scratch)
     const int32_t zp = op->in_zp;
     const ml_requant_t q = { op->mult, op->shift, -(int32_t)(op->n_mult > 1), op->out_zp, op->act_min, op->act_max };
     int32_t *kb = (int32_t *)scratch, *acc = kb + O;
+    ml_rq_chan *rq = (ml_rq_chan *)(void *)(acc + O);
+    if (!ml_rq_prepare(&q, O, rq)) rq = NULL;
     for (int32_t oc = 0; oc < O; oc++) {
         int32_t sum = 0;
         for (int32_t t = 0; t < taps; t++) sum += op->w[(size_t)t * O + oc];
@@ -210,13 +212,13 @@ void ml_eval_dwconv(const ml_op *op, uint8_t *scratch)
                 const int32_t ix0 = ox * g->stride_w - g->pad_l;
                 const int full = inside_y && ix0 >= 0 && ix0 + span_w < g->in_w;
                 if (c4) {
-                    if (full) dw_c4(op, kb, img, iy0, ix0, 0, acc, out);
-                    else dw_c4(op, NULL, img, iy0, ix0, zp, acc, out);
+                    if (full) dw_c4(op, kb, img, iy0, ix0, 0, acc, rq, out);
+                    else dw_c4(op, NULL, img, iy0, ix0, zp, acc, rq, out);
                     continue;
                 }
                 if (m4) {
-                    if (full) dw_m4(op, kb, img, iy0, ix0, 0, acc, out);
-                    else dw_m4(op, NULL, img, iy0, ix0, zp, acc, out);
+                    if (full) dw_m4(op, kb, img, iy0, ix0, 0, acc, rq, out);
+                    else dw_m4(op, NULL, img, iy0, ix0, zp, acc, rq, out);
                     continue;
                 }
                 for (int32_t oc = 0; oc < O; oc++) acc[oc] = 0;
@@ -226,7 +228,7 @@ void ml_eval_dwconv(const ml_op *op, uint8_t *scratch)
                     uint32_t start = full ? (uint32_t)kb[oc] : op->bias ? (uint32_t)ml_bias_at(op->bias, oc) : 0;
                     acc[oc] = (int32_t)(start + (uint32_t)acc[oc]);
                 }
-                ml_requant_row(&q, 0, acc, O, out);
+                ml_requant_row(&q, rq, acc, O, out);
             }
         }
     }
