@@ -70,7 +70,7 @@ static void cap_fault(struct tcb *t, cptr_t cptr, bool in_recv)
 
 static cap_t cspace_root(struct tcb *t) { return t->slots[TCB_CSPACE_SLOT].cap; }
 
-/* seL4 replyFromKernel_success_empty: a Call on a notification or reply cap returns at once. */
+/* seL4 replyFromKernel_success_empty: a Call on a reply cap returns at once, empty. */
 static void reply_empty_to_call(struct tcb *t, bool is_call)
 {
     if (is_call && t->state == TS_RUNNING) {
@@ -120,10 +120,19 @@ static exception_t handle_invocation(bool is_call, bool blocking, bool can_donat
                  cap_rights(c) & RIGHT_GRANT_REPLY, can_donate, blocking, is_call);
         return EXCEPTION_NONE;
     case CAP_NOTIFICATION:
-        if (!(cap_rights(c) & RIGHT_WRITE))
-            break;
+        /* seL4 decodes a signal like any invocation: no Write right is an InvalidCapability
+         * error (a reply only for Call, never a fault); success replies empty to a Call */
+        if (!(cap_rights(c) & RIGHT_WRITE)) {
+            err_invalid_cap(0);
+            if (is_call)
+                reply_error(t, inv.ipcbuf);
+            return EXCEPTION_NONE;
+        }
         ntfn_signal(cap_kptr(c), cap_badge(c));
-        reply_empty_to_call(t, is_call);
+        if (is_call && t->state == TS_RUNNING) {
+            *reg(t, BADGE_REG) = 0;
+            *reg(t, MSGINFO_REG) = msginfo_new(0, 0, 0, 0);
+        }
         return EXCEPTION_NONE;
     case CAP_REPLY:
         ipc_reply(t, cap_kptr(c), cap_reply_can_grant(c));
