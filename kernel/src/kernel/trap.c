@@ -2,6 +2,7 @@
 #include <lark/arch/machine.h>
 #include <lark/arch/riscv.h>
 #include <lark/console.h>
+#include <lark/fastpath.h>
 #include <lark/fault.h>
 #include <lark/irq.h>
 #include <lark/sched.h>
@@ -74,7 +75,7 @@ void kernel_idle_wait(void)
         handle_interrupt(SCAUSE_INTERRUPT | IRQ_S_EXTERNAL);
 }
 
-static struct tcb *active_vspace_thread;
+struct tcb *active_vspace_thread; /* fastpath.c switches VSpaces too */
 
 void return_to_user(void)
 {
@@ -98,6 +99,8 @@ NORETURN void c_handle_trap(word_t scause, word_t stval);
 void c_handle_trap(word_t scause, word_t stval)
 {
     sched_update_timestamp();
+    if (scause == CAUSE_ECALL_U)
+        fastpath_syscall(ks_cur_thread); /* returns only if the slowpath must run */
     if (scause & SCAUSE_INTERRUPT)
         handle_interrupt(scause);
     else if (!sched_check_budget())
