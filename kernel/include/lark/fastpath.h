@@ -1,11 +1,11 @@
 /* The IPC fastpath for Call and ReplyRecv (src/kernel/fastpath.c). Built in unless the kernel
  * is compiled with FASTPATH=0 (LARK_FASTPATH 0): then every syscall takes the slowpath.
  *
- * The trap path calls fastpath_syscall() for every ecall, after sched_update_timestamp() and
- * before anything else. It returns only when the syscall is not the simple case; then the
- * slowpath runs as if the fastpath did not exist. Otherwise it never returns: it did what the
- * slowpath would have done (same registers, badges, reply and SC state, queue order) and
- * resumed the receiver in user mode. */
+ * trap.S enters it for an ecall with a7 = Call or ReplyRecv, once the user context is saved,
+ * with the user's a0..a6 still in registers (a7 = the current TCB). When the syscall is not
+ * the simple case it changes nothing and continues with c_handle_trap (the slowpath), as if
+ * it did not exist. Otherwise it does what the slowpath would have done (same registers,
+ * badges, reply and SC state, queue order) and resumes the receiver in user mode. */
 #ifndef LARK_FASTPATH_H
 #define LARK_FASTPATH_H
 #include "tcb.h"
@@ -14,13 +14,20 @@
 #define LARK_FASTPATH 1
 #endif
 
+NORETURN void fastpath_call(word_t cptr, word_t info, word_t mr0, word_t mr1, word_t mr2,
+                            word_t mr3, word_t reply_cptr, struct tcb *cur);
+NORETURN void fastpath_reply_recv(word_t cptr, word_t info, word_t mr0, word_t mr1,
+                                  word_t mr2, word_t mr3, word_t reply_cptr, struct tcb *cur);
+
+/* The ASID table changed: VSpaces the fastpath found valid may not be any more. */
 #if LARK_FASTPATH
-void fastpath_syscall(struct tcb *cur);
+void fastpath_vspace_changed(void);
 #else
-static inline void fastpath_syscall(struct tcb *cur) { (void)cur; }
+static inline void fastpath_vspace_changed(void) {}
 #endif
 
-/* trap.c: the thread whose VSpace satp holds (NULL: re-activate on the next exit). */
-extern struct tcb *active_vspace_thread;
+/* trap.c */
+NORETURN void c_handle_trap(word_t scause, word_t stval);
+extern struct tcb *active_vspace_thread; /* whose VSpace satp holds (NULL: re-activate) */
 
 #endif

@@ -3,7 +3,10 @@
  * scheduler and lookup code. Every condition under which the slowpath would do anything else
  * (another thread to schedule, a fault, caps to transfer, a notification pending, a budget
  * running out, an interrupt due, ...) sends the syscall to the slowpath before anything is
- * changed, so what user threads observe is exactly the slowpath's result. */
+ * changed, so what user threads observe is exactly the slowpath's result.
+ *
+ * Both entry points are noreturn and call nothing on the way (everything below is inlined),
+ * so the compiler keeps their state in caller-saved registers: no stack frame. */
 #include <lark/fastpath.h>
 
 #if LARK_FASTPATH
@@ -16,10 +19,16 @@
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
+extern struct asid_pool *ks_asid_table[1 << ASID_HIGH_BITS]; /* arch/riscv/vspace.c */
+
+/* Nothing done yet: the syscall goes the general way (stval is 0 for an ecall). */
+static NORETURN void slowpath(void) { c_handle_trap(CAUSE_ECALL_U, 0); }
 
 /* cspace_lookup_slot with depth 64, minus the lookup-fault details (a failed lookup takes
  * the slowpath, which reports it). NULL when the lookup fails. */
-static inline struct cte *fp_lookup(cap_t root, cptr_t cptr)
+static ALWAYS_INLINE struct cte *fp_lookup_levels(cap_t root, cptr_t cptr)
 {
     cap_t node = root;
     unsigned n = WORD_BITS;
@@ -42,21 +51,37 @@ static inline struct cte *fp_lookup(cap_t root, cptr_t cptr)
     }
 }
 
-/* The message goes in registers only and carries no caps. */
-static inline bool fp_simple_message(word_t info)
+/* The usual CSpace first: one CNode whose guard and radix take all 64 bits (the guard is
+ * then at least 1 bit, as the radix field is 6 bits wide). */
+static ALWAYS_INLINE struct cte *fp_lookup(cap_t root, cptr_t cptr)
 {
-    return msginfo_length(info) <= MSG_REGISTERS_IN_CPU && msginfo_extra_caps(info) == 0;
+    word_t radix = cap_cnode_radix(root), gbits = cap_cnode_guard_size(root);
+    if (likely(cap_type(root) == CAP_CNODE && radix + gbits == WORD_BITS)) {
+        if (unlikely((cptr >> radix) != cap_cnode_guard(root)))
+            return NULL;
+        return (struct cte *)cap_kptr(root) + ((cptr << gbits) >> gbits);
+    }
+    return fp_lookup_levels(root, cptr);
+}
+
+/* The message goes in registers only and carries no caps. */
+static ALWAYS_INLINE bool fp_simple_message(word_t info)
+{
+    return (info & 0x1ff) <= MSG_REGISTERS_IN_CPU; /* extraCaps (bits 7..8) = 0, length <= 4 */
 }
 
 /* The running SC stays the running SC and lasts for this entry: the slowpath's budget check
  * passes, schedule() changes nothing about time and re-arms no timer (its deadline
- * ks_cur_time - ks_consumed + head amount is unchanged), and no refill comes due. */
-static inline bool fp_sc_stays(const struct tcb *cur, struct sched_context *sc)
+ * ks_cur_time - ks_consumed + head amount is unchanged), and no refill comes due. The
+ * timestamp is not stored: the next kernel entry charges the same SC the same ticks. */
+static ALWAYS_INLINE bool fp_sc_stays(const struct tcb *cur, struct sched_context *sc)
 {
     if (unlikely(!sc || sc != ks_cur_sc || sc->tcb != cur || !sc_is_active(sc)))
         return false;
+    word_t now = rdtime();
+    word_t consumed = ks_consumed + (now - ks_cur_time);
     word_t amount = sc->refills[sc->refill_head].amount;
-    if (unlikely(ks_consumed >= amount || amount - ks_consumed < refill_min_budget))
+    if (unlikely(consumed >= amount || amount - consumed < refill_min_budget))
         return false;
     if (unlikely(ks_sched_action != SCHED_ACTION_RESUME))
         return false;
@@ -64,44 +89,72 @@ static inline bool fp_sc_stays(const struct tcb *cur, struct sched_context *sc)
     if (unlikely(csr_read(sip) & (SIP_STIP | SIP_SEIP)))
         return false;
     struct tcb *rel = ks_release_head;
-    if (unlikely(rel && rel->sc->refills[rel->sc->refill_head].release <= ks_cur_time))
+    if (unlikely(rel && rel->sc->refills[rel->sc->refill_head].release <= now))
         return false;
     return true;
 }
 
 /* A ready thread of higher priority than `prio` exists (schedule() would pick it). */
-static inline bool fp_higher_prio_ready(word_t prio)
+static ALWAYS_INLINE bool fp_higher_prio_ready(word_t prio)
 {
     const struct ready_bitmap *b = &ks_ready.bitmap;
-    unsigned i = (unsigned)(prio / WORD_BITS), j = (unsigned)(prio % WORD_BITS);
+    word_t i = prio / WORD_BITS, j = prio % WORD_BITS;
     if (b->l1 >> i >> 1)
         return true;
     return (b->l2[i] >> j >> 1) != 0;
 }
 
-/* The satp value for t's VSpace, 0 if it has no valid one (the slowpath then runs it on the
- * kernel's table). 1 if t's VSpace is already active: nothing to switch. */
-static inline word_t fp_satp(struct tcb *t)
+/* thread_vspace()'s answer depends on the VSpace cap and the ASID table only: valid answers
+ * are remembered per thread with the cap they came from, and all are forgotten when the ASID
+ * table changes (vspace_changed). */
+#define FP_VSPACE_CACHE 8
+static struct fp_vspace {
+    struct tcb *t;
+    cap_t cap;
+    word_t satp;
+} fp_vspaces[FP_VSPACE_CACHE];
+
+void fastpath_vspace_changed(void)
+{
+    for (unsigned i = 0; i < FP_VSPACE_CACHE; i++)
+        fp_vspaces[i].t = NULL;
+}
+
+/* The satp value for t's VSpace (as vspace_activate computes it), 0 if it has no valid one
+ * (the slowpath then runs it on the kernel's table), 1 if it is active already. */
+static ALWAYS_INLINE word_t fp_satp(struct tcb *t)
 {
     if (t == active_vspace_thread)
         return 1;
     cap_t c = t->slots[TCB_VSPACE_SLOT].cap;
-    if (unlikely(cap_type(c) != CAP_PAGE_TABLE || !cap_is_mapped(c)))
-        return 0;
+    struct fp_vspace *e = &fp_vspaces[((uintptr_t)t >> 11) % FP_VSPACE_CACHE]; /* 2K TCBs */
+    if (likely(e->t == t && e->cap.w0 == c.w0 && e->cap.w1 == c.w1))
+        return e->satp;
     word_t asid = cap_mapped_asid(c);
-    pte_t *root = asid_lookup(asid);
-    if (unlikely(root != cap_kptr(c)))
+    if (unlikely(cap_type(c) != CAP_PAGE_TABLE || asid == 0 || asid >= BIT(ASID_BITS)))
         return 0;
-    return SATP_MODE_SV39 | (asid << 44) | (kptr_to_paddr(root) >> PAGE_BITS);
+    struct asid_pool *pool = ks_asid_table[asid >> ASID_POOL_INDEX_BITS];
+    if (unlikely(!pool || pool->vspace[asid & MASK(ASID_POOL_INDEX_BITS)] != cap_kptr(c)))
+        return 0;
+    word_t satp = SATP_MODE_SV39 | (asid << 44) | (cap_ptr(c) >> PAGE_BITS);
+    *e = (struct fp_vspace){t, c, satp};
+    return satp;
 }
 
-static inline void fp_copy_mrs(const struct tcb *from, struct tcb *to, word_t length)
+/* MR0..length-1 from the sender's registers; the receiver's others keep their values. */
+static ALWAYS_INLINE void fp_set_mrs(struct tcb *to, word_t length, word_t mr0, word_t mr1,
+                              word_t mr2, word_t mr3)
 {
-    for (word_t i = 0; i < length; i++)
-        to->ctx.regs[MR_REG(i)] = from->ctx.regs[MR_REG(i)];
+    switch (length) {
+    case 4: to->ctx.regs[MR_REG(3)] = mr3; /* fall through */
+    case 3: to->ctx.regs[MR_REG(2)] = mr2; /* fall through */
+    case 2: to->ctx.regs[MR_REG(1)] = mr1; /* fall through */
+    case 1: to->ctx.regs[MR_REG(0)] = mr0; /* fall through */
+    default: break;
+    }
 }
 
-static NORETURN void fp_switch_to(struct tcb *t, word_t satp)
+static ALWAYS_INLINE NORETURN void fp_switch_to(struct tcb *t, word_t satp)
 {
     ks_cur_thread = t;
     if (satp != 1) {
@@ -110,56 +163,62 @@ static NORETURN void fp_switch_to(struct tcb *t, word_t satp)
         sfence_vma_all();
         active_vspace_thread = t;
     }
-    fpu_prepare_return(t);
+    /* as fpu_prepare_return */
+    word_t s = t->ctx.regs[REG_SSTATUS];
+    s = (s & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)) | SSTATUS_SPIE;
+    if (t != fpu_owner)
+        s = (s & ~SSTATUS_FS_MASK) | SSTATUS_FS_OFF;
+    t->ctx.regs[REG_SSTATUS] = s;
     restore_user_context();
 }
 
 /* seL4_Call on an endpoint a passive server waits on with a reply object. */
-static void fastpath_call(struct tcb *cur)
+void fastpath_call(word_t cptr, word_t info, word_t mr0, word_t mr1, word_t mr2, word_t mr3,
+                   word_t reply_cptr, struct tcb *cur)
 {
-    word_t info = cur->ctx.regs[MSGINFO_REG];
+    (void)reply_cptr;
     if (unlikely(!fp_simple_message(info) || cur->fault.type != FAULT_NULL))
-        return;
-    struct cte *slot = fp_lookup(cur->slots[TCB_CSPACE_SLOT].cap, cur->ctx.regs[REG_A0]);
+        slowpath();
+    struct cte *slot = fp_lookup(cur->slots[TCB_CSPACE_SLOT].cap, cptr);
     if (unlikely(!slot))
-        return;
+        slowpath();
     cap_t c = slot->cap;
     word_t rights = cap_rights(c);
     /* without Grant or GrantReply the caller gets no reply: the slowpath makes it inactive */
     if (unlikely(cap_type(c) != CAP_ENDPOINT || !(rights & RIGHT_WRITE) ||
                  !(rights & (RIGHT_GRANT | RIGHT_GRANT_REPLY))))
-        return;
+        slowpath();
     struct endpoint *ep = cap_kptr(c);
     if (unlikely(ep_state(ep) != EP_RECV))
-        return;
+        slowpath();
     struct tcb *dest = ep_head(ep);
     struct reply *r = dest->reply;
     struct sched_context *sc = cur->sc;
     /* the passive-server case: the caller's SC goes with the call */
     if (unlikely(!r || dest->sc || dest->in_release_queue || !fp_sc_stays(cur, sc)))
-        return;
+        slowpath();
     if (unlikely(fp_higher_prio_ready(dest->priority)))
-        return;
+        slowpath();
     word_t satp = fp_satp(dest);
     if (unlikely(!satp))
-        return;
+        slowpath();
 
     /* committed: what ipc_send, reply_push and schedule() would do */
     cur->ctx.regs[REG_PC] = cur->ctx.regs[REG_FAULT_IP] + 4;
     struct tcb *next = dest->ep_next;
-    if (next) {
+    if (unlikely(next)) {
         next->ep_prev = NULL;
         ep->head_state = (uintptr_t)next | EP_RECV;
     } else {
         ep->head_state = EP_IDLE;
         ep->tail = NULL;
     }
-    dest->ep_next = dest->ep_prev = NULL;
+    dest->ep_next = NULL; /* (ep_prev of a queue head is NULL already) */
     dest->reply = NULL;
     dest->blocking_object = 0;
 
-    word_t length = msginfo_length(info);
-    fp_copy_mrs(cur, dest, length);
+    word_t length = info & 0x7f;
+    fp_set_mrs(dest, length, mr0, mr1, mr2, mr3);
     dest->ctx.regs[MSGINFO_REG] = msginfo_new(msginfo_label(info), 0, 0, length);
     dest->ctx.regs[BADGE_REG] = cap_badge(c);
     dest->state = TS_RUNNING;
@@ -184,48 +243,69 @@ static void fastpath_call(struct tcb *cur)
     fp_switch_to(dest, satp);
 }
 
+/* ep_append for a thread of the lowest priority so far or an empty queue, else ep_append. */
+static ALWAYS_INLINE void fp_ep_append(struct endpoint *ep, struct tcb *t)
+{
+    struct tcb *tail = ep->tail;
+    if (likely(!tail)) {
+        t->ep_prev = t->ep_next = NULL;
+        ep->head_state = (uintptr_t)t | EP_RECV;
+        ep->tail = t;
+    } else if (t->priority <= tail->priority) {
+        t->ep_prev = tail;
+        t->ep_next = NULL;
+        tail->ep_next = t;
+        ep->head_state = (ep->head_state & ~(uintptr_t)3) | EP_RECV;
+        ep->tail = t;
+    } else {
+        ep_append(ep, t, EP_RECV);
+    }
+}
+
 /* seL4_ReplyRecv of a server running on its caller's donated SC: the SC goes back with the
  * reply and the server waits on the endpoint again. */
-static void fastpath_reply_recv(struct tcb *cur)
+void fastpath_reply_recv(word_t cptr, word_t info, word_t mr0, word_t mr1, word_t mr2,
+                         word_t mr3, word_t reply_cptr, struct tcb *cur)
 {
-    word_t info = cur->ctx.regs[MSGINFO_REG];
     if (unlikely(!fp_simple_message(info) || cur->fault.type != FAULT_NULL))
-        return;
+        slowpath();
     cap_t root = cur->slots[TCB_CSPACE_SLOT].cap;
-    struct cte *rslot = fp_lookup(root, cur->ctx.regs[REPLY_REG]);
-    struct cte *eslot = fp_lookup(root, cur->ctx.regs[REG_A0]);
-    if (unlikely(!rslot || !eslot))
-        return;
+    struct cte *rslot = fp_lookup(root, reply_cptr);
+    if (unlikely(!rslot))
+        slowpath();
+    struct cte *eslot = fp_lookup(root, cptr);
+    if (unlikely(!eslot))
+        slowpath();
     cap_t rc = rslot->cap, ec = eslot->cap;
     if (unlikely(cap_type(rc) != CAP_REPLY || cap_type(ec) != CAP_ENDPOINT ||
                  !(cap_rights(ec) & RIGHT_READ)))
-        return;
+        slowpath();
     struct endpoint *ep = cap_kptr(ec);
     if (unlikely(ep_state(ep) == EP_SEND))
-        return;
+        slowpath();
     struct notification *bound = cur->bound_notification;
     if (unlikely(bound && bound->state == NTFN_ACTIVE))
-        return;
+        slowpath();
     struct reply *r = cap_kptr(rc);
     struct tcb *caller = r->tcb;
     struct sched_context *sc = cur->sc;
     if (unlikely(!caller || caller->state != TS_BLOCKED_ON_REPLY || caller->reply != r))
-        return;
+        slowpath();
     /* the reply heads the call stack of the running SC and the caller is passive */
     if (unlikely(r->sc != sc || caller->sc || caller->fault.type != FAULT_NULL ||
                  caller->in_release_queue || !fp_sc_stays(cur, sc)))
-        return;
+        slowpath();
     if (unlikely(fp_higher_prio_ready(caller->priority)))
-        return;
+        slowpath();
     word_t satp = fp_satp(caller);
     if (unlikely(!satp))
-        return;
+        slowpath();
 
     /* committed: what ipc_reply (reply_remove), ipc_receive and schedule() would do */
     cur->ctx.regs[REG_PC] = cur->ctx.regs[REG_FAULT_IP] + 4;
     struct reply *prev = r->prev;
     sc->reply = prev;
-    if (prev) {
+    if (unlikely(prev)) {
         prev->next = NULL;
         prev->sc = sc;
     }
@@ -237,8 +317,8 @@ static void fastpath_reply_recv(struct tcb *cur)
     caller->reply = NULL;
     caller->blocking_object = 0;
 
-    word_t length = msginfo_length(info);
-    fp_copy_mrs(cur, caller, length);
+    word_t length = info & 0x7f;
+    fp_set_mrs(caller, length, mr0, mr1, mr2, mr3);
     caller->ctx.regs[MSGINFO_REG] = msginfo_new(msginfo_label(info), 0, 0, length);
     caller->ctx.regs[BADGE_REG] = 0;
     caller->state = TS_RUNNING;
@@ -247,17 +327,8 @@ static void fastpath_reply_recv(struct tcb *cur)
     cur->reply = r;
     r->tcb = cur;
     cur->state = TS_BLOCKED_ON_RECEIVE;
-    ep_append(ep, cur, EP_RECV);
+    fp_ep_append(ep, cur);
 
     fp_switch_to(caller, satp);
-}
-
-void fastpath_syscall(struct tcb *cur)
-{
-    sword_t number = (sword_t)cur->ctx.regs[REG_A7];
-    if (number == SYS_CALL)
-        fastpath_call(cur);
-    else if (number == SYS_REPLY_RECV)
-        fastpath_reply_recv(cur);
 }
 #endif

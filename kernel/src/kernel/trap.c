@@ -99,8 +99,6 @@ NORETURN void c_handle_trap(word_t scause, word_t stval);
 void c_handle_trap(word_t scause, word_t stval)
 {
     sched_update_timestamp();
-    if (scause == CAUSE_ECALL_U)
-        fastpath_syscall(ks_cur_thread); /* returns only if the slowpath must run */
     if (scause & SCAUSE_INTERRUPT)
         handle_interrupt(scause);
     else if (!sched_check_budget())
@@ -112,4 +110,8 @@ void c_handle_trap(word_t scause, word_t stval)
     return_to_user();
 }
 
-void vspace_changed(void) { active_vspace_thread = NULL; }
+void vspace_changed(void)
+{
+    active_vspace_thread = NULL;
+    fastpath_vspace_changed();
+}

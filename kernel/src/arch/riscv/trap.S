@@ -52,6 +52,21 @@ kernel_trap_entry:
     csrr t0, sstatus
     sd t0, REG_SSTATUS*REGBYTES(t6)
     la sp, boot_stack_top
+#if LARK_FASTPATH
+    /* Call and ReplyRecv try the IPC fastpath (fastpath.h) first: the user's a0..a6 are
+     * still live, a7 becomes the TCB; it continues with c_handle_trap when it cannot help */
+    csrr t0, scause
+    li t1, 8 /* CAUSE_ECALL_U */
+    bne t0, t1, 1f
+    addi t0, a7, 1 /* SYS_CALL = -1 */
+    addi t1, a7, 2 /* SYS_REPLY_RECV = -2 */
+    mv a7, t6
+    bnez t0, 2f
+    tail fastpath_call
+2:  bnez t1, 1f
+    tail fastpath_reply_recv
+1:
+#endif
     csrr a0, scause
     csrr a1, stval
     tail c_handle_trap
