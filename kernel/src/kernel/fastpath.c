@@ -83,8 +83,7 @@ static ALWAYS_INLINE bool fp_sc_stays(const struct tcb *cur, struct sched_contex
     word_t amount = sc->refills[sc->refill_head].amount;
     if (unlikely(consumed >= amount || amount - consumed < refill_min_budget))
         return false;
-    if (unlikely(ks_sched_action != SCHED_ACTION_RESUME))
-        return false;
+    /* (ks_sched_action is SCHED_ACTION_RESUME whenever user code runs: schedule() ends so) */
     /* a timer or device interrupt waiting would be taken by the slowpath's schedule() */
     if (unlikely(csr_read(sip) & (SIP_STIP | SIP_SEIP)))
         return false;
@@ -141,15 +140,15 @@ static ALWAYS_INLINE word_t fp_satp(struct tcb *t)
     return satp;
 }
 
-/* MR0..length-1 from the sender's registers; the receiver's others keep their values. */
-static ALWAYS_INLINE void fp_set_mrs(struct tcb *to, word_t length, word_t mr0, word_t mr1,
-                              word_t mr2, word_t mr3)
+/* MR0..length-1 from the sender's saved registers (reloaded rather than kept live from the
+ * trap: fewer registers held means no stack frame); the receiver's others keep their values. */
+static ALWAYS_INLINE void fp_copy_mrs(const struct tcb *from, struct tcb *to, word_t length)
 {
     switch (length) {
-    case 4: to->ctx.regs[MR_REG(3)] = mr3; /* fall through */
-    case 3: to->ctx.regs[MR_REG(2)] = mr2; /* fall through */
-    case 2: to->ctx.regs[MR_REG(1)] = mr1; /* fall through */
-    case 1: to->ctx.regs[MR_REG(0)] = mr0; /* fall through */
+    case 4: to->ctx.regs[MR_REG(3)] = from->ctx.regs[MR_REG(3)]; /* fall through */
+    case 3: to->ctx.regs[MR_REG(2)] = from->ctx.regs[MR_REG(2)]; /* fall through */
+    case 2: to->ctx.regs[MR_REG(1)] = from->ctx.regs[MR_REG(1)]; /* fall through */
+    case 1: to->ctx.regs[MR_REG(0)] = from->ctx.regs[MR_REG(0)]; /* fall through */
     default: break;
     }
 }
@@ -176,7 +175,7 @@ static ALWAYS_INLINE NORETURN void fp_switch_to(struct tcb *t, word_t satp)
 void fastpath_call(word_t cptr, word_t info, word_t mr0, word_t mr1, word_t mr2, word_t mr3,
                    word_t reply_cptr, struct tcb *cur)
 {
-    (void)reply_cptr;
+    (void)mr0, (void)mr1, (void)mr2, (void)mr3, (void)reply_cptr;
     if (unlikely(!fp_simple_message(info) || cur->fault.type != FAULT_NULL))
         slowpath();
     struct cte *slot = fp_lookup(cur->slots[TCB_CSPACE_SLOT].cap, cptr);
@@ -218,7 +217,7 @@ void fastpath_call(word_t cptr, word_t info, word_t mr0, word_t mr1, word_t mr2,
     dest->blocking_object = 0;
 
     word_t length = info & 0x7f;
-    fp_set_mrs(dest, length, mr0, mr1, mr2, mr3);
+    fp_copy_mrs(cur, dest, length);
     dest->ctx.regs[MSGINFO_REG] = msginfo_new(msginfo_label(info), 0, 0, length);
     dest->ctx.regs[BADGE_REG] = cap_badge(c);
     dest->state = TS_RUNNING;
@@ -267,6 +266,7 @@ static ALWAYS_INLINE void fp_ep_append(struct endpoint *ep, struct tcb *t)
 void fastpath_reply_recv(word_t cptr, word_t info, word_t mr0, word_t mr1, word_t mr2,
                          word_t mr3, word_t reply_cptr, struct tcb *cur)
 {
+    (void)mr0, (void)mr1, (void)mr2, (void)mr3;
     if (unlikely(!fp_simple_message(info) || cur->fault.type != FAULT_NULL))
         slowpath();
     cap_t root = cur->slots[TCB_CSPACE_SLOT].cap;
@@ -318,7 +318,7 @@ void fastpath_reply_recv(word_t cptr, word_t info, word_t mr0, word_t mr1, word_
     caller->blocking_object = 0;
 
     word_t length = info & 0x7f;
-    fp_set_mrs(caller, length, mr0, mr1, mr2, mr3);
+    fp_copy_mrs(cur, caller, length);
     caller->ctx.regs[MSGINFO_REG] = msginfo_new(msginfo_label(info), 0, 0, length);
     caller->ctx.regs[BADGE_REG] = 0;
     caller->state = TS_RUNNING;
