@@ -31,12 +31,13 @@ static const unsigned user_context_regs[USER_CONTEXT_WORDS] = {
 };
 #define FRAME_REGS 16 /* pc, ra, sp, gp, s0..s11: seL4's frameRegisters */
 
-/* Where the thread would run next: a running thread at pc, a stopped one re-executes
- * from FAULT_IP when restarted. */
+/* seL4 reports pc as FaultIP, the restart pc: for a thread that entered the kernel through a
+ * syscall that is the ecall itself, even when it has since been resumed (Suspend moves it to
+ * the next instruction, as seL4's updateRestartPC does). */
 static word_t read_user_reg(const struct tcb *t, unsigned i)
 {
     if (i == 0) {
-        return t->state == TS_RUNNING ? t->ctx.regs[REG_PC] : t->ctx.regs[REG_FAULT_IP];
+        return t->ctx.regs[REG_FAULT_IP];
     }
     return t->ctx.regs[user_context_regs[i]];
 }
@@ -49,9 +50,6 @@ static void write_user_reg(struct tcb *t, unsigned i, word_t v)
         return;
     }
     t->ctx.regs[user_context_regs[i]] = v;
-    if (user_context_regs[i] == REG_TP) {
-        t->tls_base = v;
-    }
 }
 
 static exception_t read_registers(struct invocation *inv, struct tcb *t)
@@ -216,12 +214,13 @@ static exception_t configure(struct invocation *inv, struct tcb *t)
     struct cte *cslot = inv_extra_cap(inv, 0), *vslot = inv_extra_cap(inv, 1);
     struct cte *bslot = inv_extra_cap(inv, 2);
     cap_t ccap, vcap, bcap;
-    exception_t e = decode_cspace_root(cslot, cdata, &ccap);
+    /* seL4's order: the buffer first, then the CSpace and VSpace roots */
+    exception_t e = decode_buffer(bslot, addr, &bcap);
     if (e == EXCEPTION_NONE) {
-        e = decode_vspace_root(vslot, &vcap);
+        e = decode_cspace_root(cslot, cdata, &ccap);
     }
     if (e == EXCEPTION_NONE) {
-        e = decode_buffer(bslot, addr, &bcap);
+        e = decode_vspace_root(vslot, &vcap);
     }
     if (e != EXCEPTION_NONE) {
         return e;
@@ -240,9 +239,6 @@ static exception_t set_space(struct invocation *inv, struct tcb *t)
     }
     struct cte *fslot = inv_extra_cap(inv, 0), *cslot = inv_extra_cap(inv, 1);
     struct cte *vslot = inv_extra_cap(inv, 2);
-    if (!valid_fault_handler(fslot->cap)) {
-        return err_invalid_cap(1);
-    }
     cap_t ccap, vcap;
     exception_t e = decode_cspace_root(cslot, inv_arg(inv, 0), &ccap);
     if (e == EXCEPTION_NONE) {
@@ -250,6 +246,10 @@ static exception_t set_space(struct invocation *inv, struct tcb *t)
     }
     if (e != EXCEPTION_NONE) {
         return e;
+    }
+    /* MCS seL4 checks the fault endpoint only after both roots */
+    if (!valid_fault_handler(fslot->cap)) {
+        return err_invalid_cap(1);
     }
     if ((e = install_tcb_cap(t, TCB_FAULT_EP_SLOT, fslot, fslot->cap)) != EXCEPTION_NONE ||
         (e = install_tcb_cap(t, TCB_CSPACE_SLOT, cslot, ccap)) != EXCEPTION_NONE) {
@@ -428,7 +428,7 @@ static exception_t set_flags(struct invocation *inv, struct tcb *t)
     word_t clear = inv_arg(inv, 0), set = inv_arg(inv, 1);
     t->flags = ((t->flags & ~clear) | set) & TCB_FLAG_FPU_DISABLED;
     if (t->flags & TCB_FLAG_FPU_DISABLED) {
-        fpu_release(t); /* its F/D state is dropped; FS stays off from now on */
+        fpu_release(t); /* its F/D state is saved; FS stays off while disabled */
     }
     inv_set_result(inv, 0, t->flags);
     return EXCEPTION_NONE;
@@ -465,8 +465,7 @@ exception_t decode_tcb_invocation(struct invocation *inv)
         if (inv->length < 1) {
             return err_truncated_message();
         }
-        t->tls_base = inv_arg(inv, 0);
-        t->ctx.regs[REG_TP] = t->tls_base;
+        t->ctx.regs[REG_TP] = inv_arg(inv, 0);
         return EXCEPTION_NONE;
     case TCB_SET_FLAGS: return set_flags(inv, t);
     default: return err_illegal_operation();
