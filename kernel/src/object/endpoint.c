@@ -8,17 +8,29 @@ static void ep_set(struct endpoint *ep, struct tcb *head, struct tcb *tail, word
     ep->tail = head ? tail : NULL;
 }
 
+/* MCS seL4 (tcbEPAppend) keeps endpoint queues in priority order, FIFO among equals: walk
+ * from the tail past every thread of lower priority. */
 void ep_append(struct endpoint *ep, struct tcb *t, word_t state)
 {
-    struct tcb *head = ep_head(ep);
-    t->ep_next = NULL;
-    t->ep_prev = ep->tail;
-    if (ep->tail) {
-        ep->tail->ep_next = t;
+    struct tcb *head = ep_head(ep), *tail = ep->tail;
+    struct tcb *before = tail, *after = NULL;
+    while (before && t->priority > before->priority) {
+        after = before;
+        before = before->ep_prev;
+    }
+    t->ep_prev = before;
+    t->ep_next = after;
+    if (before) {
+        before->ep_next = t;
     } else {
         head = t;
     }
-    ep_set(ep, head, t, state);
+    if (after) {
+        after->ep_prev = t;
+    } else {
+        tail = t;
+    }
+    ep_set(ep, head, tail, state);
 }
 
 void ep_remove(struct endpoint *ep, struct tcb *t)

@@ -91,6 +91,8 @@ static exception_t write_registers(struct invocation *inv, struct tcb *t)
     for (unsigned i = 0; i < n; i++) {
         write_user_reg(t, i, inv_arg(inv, i + 2));
     }
+    /* seL4 sets NextIP = FaultIP whatever the count: the thread continues at its restart pc */
+    t->ctx.regs[REG_PC] = t->ctx.regs[REG_FAULT_IP];
     if (flags & 1) {
         thread_restart(t);
     }

@@ -102,7 +102,9 @@ __asm__(".text\n"
         "  sd x29, 232(a0)\n  sd x30, 240(a0)\n  sd x31, 248(a0)\n"
         "  li t0, 1\n  sd t0, 0(a0)\n"
         "  li a7, -11\n"
-        "1: ecall\n  j 1b\n");
+        ".globl tcb_capture_yield\n"
+        "tcb_capture_yield:\n"
+        "  ecall\n  j tcb_capture_yield\n");
 
 static void capture_context(seL4_UserContext *r)
 {
@@ -1432,4 +1434,281 @@ KTEST(tcb_delete_fpu_owner)
     KT_DO(kt_thread_start(b));
     KT_TRUE(kt_wait_done(b, 200));
     KT_EQ(b->result[0], 0);
+}
+
+/* ==== more: restart pcs, queues, self-deletion, FPU hygiene */
+
+/* Blocks in Recv(a0 = ep, a6 = reply) at tcb_recv_ecall, then yields forever. */
+void tcb_recv_stub(void);
+extern char tcb_recv_ecall[], tcb_recv_yield[], tcb_capture_yield[];
+__asm__(".text\n"
+        ".globl tcb_recv_stub\n.globl tcb_recv_ecall\n"
+        "tcb_recv_stub:\n"
+        "  li a7, -7\n"
+        "tcb_recv_ecall:\n"
+        "  ecall\n"
+        "  li a7, -11\n"
+        ".globl tcb_recv_yield\n"
+        "tcb_recv_yield:\n"
+        "  ecall\n  j tcb_recv_yield\n");
+
+KTEST(tcb_read_registers_pc_of_blocked_thread_is_its_syscall)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(idle_thread(t));
+    KT_CAP(ep, endpoint());
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    seL4_UserContext r;
+    pattern_context(&r, 0);
+    r.pc = (seL4_Word)tcb_recv_stub;
+    r.a0 = ep;
+    r.a6 = reply;
+    KT_OK(seL4_TCB_WriteRegisters(t->tcb, 1, 0, USER_CONTEXT_WORDS, &r));
+    yield_n(5);
+    seL4_Word out[1];
+    KT_DO(read_regs(t->tcb, false, 1, out));
+    KT_EQ(out[0], (seL4_Word)tcb_recv_ecall);
+    /* suspended while blocked: a Resume re-executes the Recv, so pc stays on the ecall */
+    KT_OK(seL4_TCB_Suspend(t->tcb));
+    KT_DO(read_regs(t->tcb, false, 1, out));
+    KT_EQ(out[0], (seL4_Word)tcb_recv_ecall);
+    KT_OK(seL4_TCB_Resume(t->tcb));
+    yield_n(5);
+    seL4_NBSend(ep, seL4_MessageInfo_new(0, 0, 0, 0)); /* it waits again: this reaches it */
+    yield_n(5);
+    KT_DO(read_regs(t->tcb, false, 1, out));
+    /* it got the message and now loops on Yield: the restart pc is that ecall */
+    KT_EQ(out[0], (seL4_Word)tcb_recv_yield);
+}
+
+KTEST(tcb_read_registers_pc_of_yielding_thread_is_the_ecall)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(idle_thread(t));
+    seL4_UserContext r;
+    capture_context(&r);
+    KT_OK(seL4_TCB_WriteRegisters(t->tcb, 1, 0, USER_CONTEXT_WORDS, &r));
+    KT_TRUE(wait_captured(100));
+    yield_n(2);
+    seL4_Word out[1];
+    /* seL4 reports FaultIP: the Yield's ecall, though the thread will continue after it */
+    KT_DO(read_regs(t->tcb, false, 1, out));
+    KT_EQ(out[0], (seL4_Word)tcb_capture_yield);
+    /* Suspend moves the restart pc past the completed syscall (seL4 updateRestartPC) */
+    KT_DO(read_regs(t->tcb, true, 1, out));
+    KT_EQ(out[0], (seL4_Word)tcb_capture_yield + 4);
+}
+
+static void call_and_count(kt_thread_t *t)
+{
+    for (;;) {
+        seL4_SetMR(0, t->counter);
+        seL4_Call(t->arg[0], seL4_MessageInfo_new(0, 0, 0, 1));
+        t->counter++;
+    }
+}
+
+KTEST(tcb_suspend_caller_waiting_for_reply_restarts_the_call)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, call_and_count, KT_PRIO));
+    KT_CAP(ep, endpoint());
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    t->arg[0] = ep;
+    KT_DO(kt_thread_start(t));
+    seL4_Word badge;
+    seL4_Recv(ep, &badge, reply);
+    KT_MR(0, 0);
+    KT_OK(seL4_TCB_Suspend(t->tcb));
+    seL4_Send(reply, seL4_MessageInfo_new(0, 0, 0, 0)); /* the reply has no caller any more */
+    yield_n(5);
+    KT_EQ(t->counter, 0);
+    KT_OK(seL4_TCB_Resume(t->tcb)); /* the Call is made again */
+    seL4_Recv(ep, &badge, reply);
+    KT_MR(0, 0);
+    seL4_Send(reply, seL4_MessageInfo_new(0, 0, 0, 0));
+    seL4_Recv(ep, &badge, reply);
+    KT_MR(0, 1);
+    KT_EQ(t->counter, 1);
+}
+
+KTEST(tcb_set_priority_reorders_endpoint_queue)
+{
+    kt_thread_t *a = &kt_threads[0], *b = &kt_threads[1];
+    KT_DO(kt_thread_new(a, send_once, KT_PRIO));
+    KT_DO(kt_thread_new(b, send_once, KT_PRIO));
+    KT_CAP(ep, endpoint());
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    a->arg[0] = b->arg[0] = ep;
+    a->arg[1] = 0xa;
+    b->arg[1] = 0xb;
+    KT_DO(kt_thread_start(a));
+    yield_n(3);
+    KT_DO(kt_thread_start(b));
+    yield_n(3);
+    /* MCS endpoint queues are priority ordered: b moves in front of a */
+    KT_OK(seL4_TCB_SetPriority(b->tcb, seL4_CapInitThreadTCB, KT_PRIO + 5));
+    seL4_Word badge;
+    seL4_Recv(ep, &badge, reply);
+    KT_MR(0, 0xb);
+    seL4_Recv(ep, &badge, reply);
+    KT_MR(0, 0xa);
+}
+
+KTEST(tcb_set_priority_lowering_self_lets_others_run)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, set_done_flag, KT_PRIO - 5));
+    KT_DO(kt_thread_start(t));
+    yield_n(3);
+    seL4_Word before = t->result[0];
+    seL4_Error e = seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, KT_PRIO - 10);
+    seL4_Word after = t->result[0];
+    seL4_Error back = seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, KT_PRIO);
+    KT_OK(e);
+    KT_OK(back);
+    KT_EQ(before, 0);
+    KT_EQ(after, 1);
+}
+
+KTEST(tcb_set_priority_above_255_range_error)
+{
+    KT_CAP(tcb, kt_alloc(seL4_TCBObject, 0));
+    KT_ERR(seL4_TCB_SetPriority(tcb, seL4_CapInitThreadTCB, 256), seL4_RangeError);
+    KT_MR(0, 0);
+    KT_MR(1, 255);
+    KT_ERR(seL4_TCB_SetMCPriority(tcb, seL4_CapInitThreadTCB, ~(seL4_Word)0), seL4_RangeError);
+    KT_OK(seL4_TCB_SetPriority(tcb, seL4_CapInitThreadTCB, 255));
+}
+
+static void delete_own_tcb(kt_thread_t *t)
+{
+    seL4_CNode_Delete(KT_ROOT, t->tcb, KT_DEPTH);
+    t->result[0] = 1; /* never reached: the thread is gone */
+}
+
+KTEST(tcb_delete_the_running_thread_itself)
+{
+    kt_thread_t *t = &kt_threads[0], *u = &kt_threads[1];
+    KT_DO(kt_thread_new(t, delete_own_tcb, KT_PRIO));
+    KT_DO(kt_thread_start(t));
+    yield_n(10);
+    KT_TRUE(t->started);
+    KT_EQ(t->result[0], 0);
+    KT_TRUE(kt_slot_empty(t->tcb));
+    /* its SC is unbound and can serve another thread */
+    KT_DO(kt_thread_new_passive(u, count_loop, KT_PRIO));
+    KT_OK(seL4_TCB_SetSchedParams(u->tcb, seL4_CapInitThreadTCB, KT_PRIO, KT_PRIO, t->sc, 0));
+    KT_DO(kt_thread_start(u));
+    KT_TRUE(wait_counter(u, 2, 100));
+}
+
+KTEST(tcb_configure_bad_cspace_guard_illegal)
+{
+    KT_CAP(tcb, kt_alloc(seL4_TCBObject, 0));
+    /* a 60-bit guard on the radix-12 root CNode would resolve 72 bits */
+    seL4_Word bad = seL4_CNode_CapData_new(0, 60).words[0];
+    KT_ERR(seL4_TCB_Configure(tcb, KT_ROOT, bad, seL4_CapInitThreadVSpace, 0, 0, 0), seL4_IllegalOperation);
+    seL4_Word good = seL4_CNode_CapData_new(0, 52).words[0];
+    KT_OK(seL4_TCB_Configure(tcb, KT_ROOT, good, seL4_CapInitThreadVSpace, 0, 0, 0));
+}
+
+KTEST(tcb_set_tls_base_on_self)
+{
+    seL4_Word tp = read_tp();
+    KT_OK(seL4_TCB_SetTLSBase(seL4_CapInitThreadTCB, tp));
+    KT_EQ(read_tp(), tp);
+}
+
+KTEST(tcb_caps_need_no_rights)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, count_loop, KT_PRIO));
+    KT_CAP(weak, kt_mint(t->tcb, seL4_NoRights, 0));
+    KT_DO(kt_thread_start(t));
+    KT_TRUE(wait_counter(t, 1, 100));
+    KT_OK(seL4_TCB_Suspend(weak));
+    seL4_Word frozen = t->counter;
+    yield_n(10);
+    KT_EQ(t->counter, frozen);
+}
+
+KTEST(tcb_resume_passive_thread_waits_for_an_sc)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new_passive(t, count_loop, KT_PRIO));
+    KT_DO(kt_thread_start(t));
+    KT_OK(seL4_TCB_Resume(t->tcb));
+    yield_n(10);
+    KT_EQ(t->counter, 0);
+    KT_CAP(sc, kt_alloc(seL4_SchedContextObject, 8));
+    KT_OK(seL4_SchedControl_ConfigureFlags(kt_sched_control(), sc, 10000, 10000, 0, 0, 0));
+    KT_OK(seL4_SchedContext_Bind(sc, t->tcb));
+    KT_TRUE(wait_counter(t, 1, 100));
+}
+
+KTEST(tcb_read_registers_of_faulted_thread_gives_fault_ip)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, illegal_instruction, KT_PRIO));
+    KT_CAP(ep, endpoint());
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    KT_DO(kt_thread_set_fault_ep(t, ep, KT_PRIO));
+    KT_DO(kt_thread_start(t));
+    seL4_Word badge;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_UserException);
+    seL4_Word fault_ip = seL4_GetMR(seL4_UserException_FaultIP);
+    seL4_Word fault_sp = seL4_GetMR(seL4_UserException_SP);
+    seL4_Word out[3];
+    KT_DO(read_regs(t->tcb, false, 3, out));
+    KT_EQ(out[0], fault_ip);
+    KT_EQ(out[2], fault_sp);
+}
+
+static void report_fpu(kt_thread_t *t)
+{
+    seL4_Word v[32];
+    fpu_store(v);
+    seL4_Word nonzero = fpu_get_fcsr() != 0;
+    for (int i = 0; i < 32; i++) {
+        nonzero += v[i] != 0;
+    }
+    t->result[0] = nonzero;
+}
+
+/* A fresh thread must not see another thread's F/D registers. */
+KTEST(fpu_new_thread_starts_with_clear_registers)
+{
+    seL4_Word v[32];
+    fpu_pattern(v, 12);
+    fpu_load(v);
+    fpu_set_fcsr(0x1f);
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, report_fpu, KT_PRIO));
+    KT_DO(kt_thread_start(t));
+    KT_TRUE(kt_wait_done(t, 100));
+    KT_EQ(t->result[0], 0);
+    KT_EQ(fpu_mismatches(12, 0x1f), 0);
+}
+
+KTEST(tcb_set_priority_reorders_notification_queue)
+{
+    kt_thread_t *a = &kt_threads[0], *b = &kt_threads[1];
+    KT_DO(kt_thread_new(a, wait_notification, KT_PRIO));
+    KT_DO(kt_thread_new(b, wait_notification, KT_PRIO));
+    KT_CAP(n, notification());
+    KT_CAP(badged, kt_mint(n, seL4_AllRights, 0x2));
+    a->arg[0] = b->arg[0] = n;
+    KT_DO(kt_thread_start(a));
+    yield_n(3);
+    KT_DO(kt_thread_start(b));
+    yield_n(3);
+    KT_OK(seL4_TCB_SetPriority(b->tcb, seL4_CapInitThreadTCB, KT_PRIO + 5));
+    seL4_Signal(badged); /* one signal: the highest-priority waiter takes it */
+    yield_n(3);
+    KT_EQ(b->done, 1);
+    KT_EQ(a->done, 0);
+    seL4_Signal(badged);
+    KT_TRUE(kt_wait_done(a, 100));
 }
