@@ -154,13 +154,39 @@ static exception_t install_tcb_cap(struct tcb *t, unsigned which, struct cte *sr
     return EXCEPTION_NONE;
 }
 
+/* seL4 slotCapLongRunningDelete: replacing the final cap of a CNode or thread held in the
+ * TCB's own CSpace/VSpace slot would need a preemptible delete in the middle of the
+ * invocation, so seL4 refuses it (delete that cap first). */
+static bool long_running_delete(const struct cte *slot)
+{
+    word_t type = cap_type(slot->cap);
+    if (cap_is_null(slot->cap) || !cte_is_final_cap(slot)) {
+        return false;
+    }
+    return type == CAP_CNODE || type == CAP_THREAD || type == CAP_ZOMBIE;
+}
+
+static exception_t check_space_slots(struct tcb *t)
+{
+    if (long_running_delete(&t->slots[TCB_CSPACE_SLOT]) ||
+        long_running_delete(&t->slots[TCB_VSPACE_SLOT])) {
+        return err_illegal_operation();
+    }
+    return EXCEPTION_NONE;
+}
+
+/* A derive failure keeps its own error (an untyped with children: RevokeFirst). */
 static exception_t decode_cspace_root(struct cte *slot, word_t data, cap_t *out)
 {
     cap_t c = slot->cap;
     if (data != 0) {
         c = cap_update_data(false, data, c);
     }
-    if (cap_derive(slot, c, out) != EXCEPTION_NONE || cap_type(*out) != CAP_CNODE) {
+    exception_t e = cap_derive(slot, c, out);
+    if (e != EXCEPTION_NONE) {
+        return e;
+    }
+    if (cap_type(*out) != CAP_CNODE) {
         return err_illegal_operation();
     }
     return EXCEPTION_NONE;
@@ -170,8 +196,11 @@ static exception_t decode_vspace_root(struct cte *slot, cap_t *out)
 {
     pte_t *root;
     word_t asid;
-    if (cap_derive(slot, slot->cap, out) != EXCEPTION_NONE ||
-        vspace_root_for(*out, 0, &root, &asid) != EXCEPTION_NONE) {
+    exception_t e = cap_derive(slot, slot->cap, out);
+    if (e != EXCEPTION_NONE) {
+        return e;
+    }
+    if (vspace_root_for(*out, 0, &root, &asid) != EXCEPTION_NONE) {
         return err_illegal_operation();
     }
     return EXCEPTION_NONE;
@@ -184,8 +213,11 @@ static exception_t decode_buffer(struct cte *slot, word_t addr, cap_t *out)
     if (addr == 0) {
         return EXCEPTION_NONE;
     }
-    if (cap_derive(slot, slot->cap, out) != EXCEPTION_NONE || cap_type(*out) != CAP_FRAME ||
-        cap_frame_is_device(*out)) {
+    exception_t e = cap_derive(slot, slot->cap, out);
+    if (e != EXCEPTION_NONE) {
+        return e;
+    }
+    if (cap_type(*out) != CAP_FRAME || cap_frame_is_device(*out)) {
         return err_illegal_operation();
     }
     if (!IS_ALIGNED(addr, IPCBUF_SIZE_BITS)) {
@@ -219,6 +251,9 @@ static exception_t configure(struct invocation *inv, struct tcb *t)
     /* seL4's order: the buffer first, then the CSpace and VSpace roots */
     exception_t e = decode_buffer(bslot, addr, &bcap);
     if (e == EXCEPTION_NONE) {
+        e = check_space_slots(t);
+    }
+    if (e == EXCEPTION_NONE) {
         e = decode_cspace_root(cslot, cdata, &ccap);
     }
     if (e == EXCEPTION_NONE) {
@@ -242,7 +277,10 @@ static exception_t set_space(struct invocation *inv, struct tcb *t)
     struct cte *fslot = inv_extra_cap(inv, 0), *cslot = inv_extra_cap(inv, 1);
     struct cte *vslot = inv_extra_cap(inv, 2);
     cap_t ccap, vcap;
-    exception_t e = decode_cspace_root(cslot, inv_arg(inv, 0), &ccap);
+    exception_t e = check_space_slots(t);
+    if (e == EXCEPTION_NONE) {
+        e = decode_cspace_root(cslot, inv_arg(inv, 0), &ccap);
+    }
     if (e == EXCEPTION_NONE) {
         e = decode_vspace_root(vslot, &vcap);
     }

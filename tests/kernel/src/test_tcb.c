@@ -1712,3 +1712,45 @@ KTEST(tcb_set_priority_reorders_notification_queue)
     seL4_Signal(badged);
     KT_TRUE(kt_wait_done(a, 100));
 }
+
+/* seL4 slotCapLongRunningDelete: the TCB holds the last cap of its CNode. */
+KTEST(tcb_configure_when_tcb_holds_final_cnode_cap_illegal)
+{
+    KT_CAP(tcb, kt_alloc(seL4_TCBObject, 0));
+    KT_CAP(cn, kt_alloc(seL4_CapTableObject, 4));
+    seL4_Word guard = seL4_CNode_CapData_new(0, 60).words[0];
+    KT_OK(seL4_TCB_Configure(tcb, cn, guard, seL4_CapInitThreadVSpace, 0, 0, 0));
+    KT_OK(seL4_CNode_Delete(KT_ROOT, cn, KT_DEPTH));
+    KT_ERR(seL4_TCB_Configure(tcb, KT_ROOT, 0, seL4_CapInitThreadVSpace, 0, 0, 0), seL4_IllegalOperation);
+    KT_ERR(seL4_TCB_SetSpace(tcb, 0, KT_ROOT, 0, seL4_CapInitThreadVSpace, 0), seL4_IllegalOperation);
+    /* with a second cap to that CNode around, replacing it is fine */
+    KT_CAP(cn2, kt_alloc(seL4_CapTableObject, 4));
+    KT_CAP(tcb2, kt_alloc(seL4_TCBObject, 0));
+    KT_OK(seL4_TCB_Configure(tcb2, cn2, guard, seL4_CapInitThreadVSpace, 0, 0, 0));
+    KT_OK(seL4_TCB_Configure(tcb2, KT_ROOT, 0, seL4_CapInitThreadVSpace, 0, 0, 0));
+}
+
+/* deriveCap's own error wins: an untyped with children cannot be derived (RevokeFirst). */
+KTEST(tcb_configure_untyped_with_children_revoke_first)
+{
+    KT_CAP(tcb, kt_alloc(seL4_TCBObject, 0));
+    KT_ERR(seL4_TCB_Configure(tcb, kt_pool, 0, seL4_CapInitThreadVSpace, 0, 0, 0), seL4_RevokeFirst);
+    KT_ERR(seL4_TCB_SetIPCBuffer(tcb, 0x40000000, kt_pool), seL4_RevokeFirst);
+    KT_CAP(u, kt_alloc_untyped(12));
+    KT_ERR(seL4_TCB_Configure(tcb, u, 0, seL4_CapInitThreadVSpace, 0, 0, 0), seL4_IllegalOperation);
+}
+
+KTEST(tcb_fresh_tcb_has_zero_registers_and_mcp)
+{
+    KT_CAP(tcb, kt_alloc(seL4_TCBObject, 0));
+    seL4_Word out[USER_CONTEXT_WORDS];
+    KT_DO(read_regs(tcb, false, USER_CONTEXT_WORDS, out));
+    for (int i = 0; i < USER_CONTEXT_WORDS; i++) {
+        KT_EQ(out[i], 0);
+    }
+    KT_CAP(other, kt_alloc(seL4_TCBObject, 0));
+    KT_ERR(seL4_TCB_SetPriority(other, tcb, 1), seL4_RangeError);
+    KT_MR(0, 0);
+    KT_MR(1, 0);
+    KT_OK(seL4_TCB_SetPriority(other, tcb, 0));
+}
