@@ -1754,3 +1754,73 @@ KTEST(tcb_fresh_tcb_has_zero_registers_and_mcp)
     KT_MR(1, 0);
     KT_OK(seL4_TCB_SetPriority(other, tcb, 0));
 }
+
+/* With sp = captured: ecall (the written a7 picks the syscall), then stores x1..x31 at
+ * sp[1..31], sp[0] = 1, and yields forever. */
+void tcb_syscall_capture_stub(void);
+__asm__(".text\n"
+        ".globl tcb_syscall_capture_stub\n"
+        "tcb_syscall_capture_stub:\n"
+        "  ecall\n"
+        "  sd x1, 8(sp)\n  sd x2, 16(sp)\n  sd x3, 24(sp)\n  sd x4, 32(sp)\n"
+        "  sd x5, 40(sp)\n  sd x6, 48(sp)\n  sd x7, 56(sp)\n  sd x8, 64(sp)\n"
+        "  sd x9, 72(sp)\n  sd x10, 80(sp)\n  sd x11, 88(sp)\n  sd x12, 96(sp)\n"
+        "  sd x13, 104(sp)\n  sd x14, 112(sp)\n  sd x15, 120(sp)\n  sd x16, 128(sp)\n"
+        "  sd x17, 136(sp)\n  sd x18, 144(sp)\n  sd x19, 152(sp)\n  sd x20, 160(sp)\n"
+        "  sd x21, 168(sp)\n  sd x22, 176(sp)\n  sd x23, 184(sp)\n  sd x24, 192(sp)\n"
+        "  sd x25, 200(sp)\n  sd x26, 208(sp)\n  sd x27, 216(sp)\n  sd x28, 224(sp)\n"
+        "  sd x29, 232(sp)\n  sd x30, 240(sp)\n  sd x31, 248(sp)\n"
+        "  li t0, 1\n  sd t0, 0(sp)\n"
+        "  li a7, -11\n"
+        "3: ecall\n  j 3b\n");
+
+/* SetTLSBase (-33) changes tp and nothing else. */
+KTEST(tcb_set_tls_base_syscall_preserves_other_registers)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(idle_thread(t));
+    kt_memset((void *)captured, 0, sizeof(captured));
+    seL4_UserContext r;
+    pattern_context(&r, 0x6000);
+    r.pc = (seL4_Word)tcb_syscall_capture_stub;
+    r.sp = (seL4_Word)captured;
+    r.a0 = 0x7770000;
+    r.a7 = (seL4_Word)seL4_SysSetTLSBase;
+    KT_OK(seL4_TCB_WriteRegisters(t->tcb, 1, 0, USER_CONTEXT_WORDS, &r));
+    KT_TRUE(wait_captured(100));
+    KT_EQ(captured[4], 0x7770000); /* tp */
+    KT_EQ(captured[1], r.ra);
+    KT_EQ(captured[3], r.gp);
+    KT_EQ(captured[5], r.t0);
+    KT_EQ(captured[7], r.t2);
+    KT_EQ(captured[8], r.s0);
+    KT_EQ(captured[10], r.a0);
+    KT_EQ(captured[11], r.a1);
+    KT_EQ(captured[15], r.a5);
+    KT_EQ(captured[16], r.a6);
+    KT_EQ(captured[17], r.a7);
+    KT_EQ(captured[27], r.s11);
+    KT_EQ(captured[31], r.t6);
+}
+
+/* A thread sent to a kernel or non-canonical address faults like any bad pc. */
+KTEST(tcb_write_registers_bad_pc_is_a_vm_fault)
+{
+    static const seL4_Word bad_pcs[] = {0xffffffc080200000ul, 0x8000000000ul, 0x3ffffff000ul};
+    KT_CAP(ep, endpoint());
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    for (unsigned i = 0; i < sizeof(bad_pcs) / sizeof(bad_pcs[0]); i++) {
+        kt_thread_t *t = &kt_threads[i];
+        KT_DO(kt_thread_new(t, count_loop, KT_PRIO));
+        KT_DO(kt_thread_set_fault_ep(t, ep, KT_PRIO));
+        seL4_UserContext r;
+        pattern_context(&r, 0);
+        r.pc = bad_pcs[i];
+        KT_OK(seL4_TCB_WriteRegisters(t->tcb, 1, 0, USER_CONTEXT_WORDS, &r));
+        seL4_Word badge;
+        seL4_MessageInfo_t info = seL4_Recv(ep, &badge, reply);
+        KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_VMFault);
+        KT_MR(seL4_VMFault_IP, bad_pcs[i]);
+        KT_MR(seL4_VMFault_PrefetchFault, 1);
+    }
+}
