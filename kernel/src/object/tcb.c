@@ -6,6 +6,7 @@
 #include <lark/ipc.h>
 #include <lark/mcs_refill.h>
 #include <lark/sched.h>
+#include <lark/vspace.h>
 #include <lark/vspace_ops.h>
 
 _Static_assert(offsetof(struct tcb, ctx) == 0, "trap.S finds the context at the TCB start");
@@ -150,6 +151,9 @@ static exception_t install_tcb_cap(struct tcb *t, unsigned which, struct cte *sr
     }
     if (src && !cap_is_null(c) && cap_same_object(src->cap, c)) {
         cte_insert(c, src, slot);
+    }
+    if (which == TCB_VSPACE_SLOT) {
+        vspace_changed(); /* the running thread may have changed its own VSpace */
     }
     return EXCEPTION_NONE;
 }

@@ -1824,3 +1824,33 @@ KTEST(tcb_write_registers_bad_pc_is_a_vm_fault)
         KT_MR(seL4_VMFault_PrefetchFault, 1);
     }
 }
+
+#define SPACE_CNODE_SLOT 2
+#define SPACE_ROOT_VSPACE_SLOT 3
+
+/* arg[0] = an address mapped only in the root VSpace. */
+static void move_self_to_root_vspace(kt_thread_t *t)
+{
+    seL4_Word guard = seL4_CNode_CapData_new(0, seL4_WordBits - 4).words[0];
+    t->result[1] = seL4_TCB_SetSpace(KT_SPACE_SELF, 0, SPACE_CNODE_SLOT, guard, SPACE_ROOT_VSPACE_SLOT, 0);
+    t->result[0] = *(volatile seL4_Word *)t->arg[0];
+}
+
+/* A thread that changes its own VSpace runs in the new one straight after the invocation. */
+KTEST(tcb_set_space_on_self_switches_address_space)
+{
+    kt_space_t s;
+    KT_DO(kt_space_new(&s));
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_space_thread_new(&s, t, move_self_to_root_vspace, KT_PRIO));
+    KT_DO(kt_space_give(&s, SPACE_CNODE_SLOT, s.cnode, seL4_AllRights, 0));
+    KT_DO(kt_space_give(&s, SPACE_ROOT_VSPACE_SLOT, seL4_CapInitThreadVSpace, seL4_AllRights, 0));
+    volatile seL4_Word *only_root = kt_page();
+    KT_TRUE(only_root != NULL);
+    *only_root = 0x5ace;
+    t->arg[0] = (seL4_Word)only_root;
+    KT_DO(kt_thread_start(t));
+    KT_TRUE(kt_wait_done(t, 100));
+    KT_EQ(t->result[1], seL4_NoError);
+    KT_EQ(t->result[0], 0x5ace);
+}
