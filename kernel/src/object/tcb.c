@@ -198,13 +198,14 @@ static exception_t decode_cspace_root(struct cte *slot, word_t data, cap_t *out)
 
 static exception_t decode_vspace_root(struct cte *slot, cap_t *out)
 {
-    pte_t *root;
-    word_t asid;
     exception_t e = cap_derive(slot, slot->cap, out);
     if (e != EXCEPTION_NONE) {
         return e;
     }
-    if (vspace_root_for(*out, 0, &root, &asid) != EXCEPTION_NONE) {
+    /* seL4 isValidVTableRoot on RISC-V: any mapped page table. One that is not the root of
+     * its ASID is accepted too; the thread then runs on the kernel's table (vspace.c) and
+     * faults on every user access, as on seL4. */
+    if (cap_type(*out) != CAP_PAGE_TABLE || !cap_is_mapped(*out)) {
         return err_illegal_operation();
     }
     return EXCEPTION_NONE;

@@ -1854,3 +1854,53 @@ KTEST(tcb_set_space_on_self_switches_address_space)
     KT_EQ(t->result[1], seL4_NoError);
     KT_EQ(t->result[0], 0x5ace);
 }
+
+/* A blocked thread may only get an SC that is released (active, refill ready). */
+KTEST(tcb_set_sched_params_blocked_thread_needs_released_sc)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, receive_once, KT_PRIO));
+    KT_CAP(ep, endpoint());
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    t->arg[0] = ep;
+    t->arg[1] = reply;
+    KT_DO(kt_thread_start(t));
+    yield_n(5);
+    KT_OK(seL4_SchedContext_Unbind(t->sc));
+    KT_CAP(unconfigured, kt_alloc(seL4_SchedContextObject, 8));
+    KT_ERR(seL4_TCB_SetSchedParams(t->tcb, seL4_CapInitThreadTCB, KT_PRIO, KT_PRIO, unconfigured, 0),
+           seL4_IllegalOperation);
+    KT_OK(seL4_TCB_SetSchedParams(t->tcb, seL4_CapInitThreadTCB, KT_PRIO, KT_PRIO, t->sc, 0));
+    seL4_SetMR(0, 4);
+    seL4_Send(ep, seL4_MessageInfo_new(0, 0, 0, 1));
+    KT_TRUE(kt_wait_done(t, 100));
+    KT_EQ(t->result[1], 4);
+}
+
+/* seL4's RISC-V isValidVTableRoot accepts any mapped page table; a thread whose VSpace is not
+ * the root of its ASID runs without user mappings and faults at its first instruction. */
+KTEST(tcb_configure_with_non_root_page_table_faults_at_run)
+{
+    KT_CAP(pt, kt_alloc(seL4_RISCV_PageTableObject, 0));
+    seL4_Word v = kt_vaddr_pages(512); /* a fresh 2 MiB-aligned window for the table */
+    v = (v + 0x1fffff) & ~0x1ffffful;
+    seL4_Error e = seL4_RISCV_PageTable_Map(pt, seL4_CapInitThreadVSpace, v, seL4_RISCV_Default_VMAttributes);
+    if (e == seL4_FailedLookup) {
+        KT_CAP(upper, kt_alloc(seL4_RISCV_PageTableObject, 0));
+        KT_OK(seL4_RISCV_PageTable_Map(upper, seL4_CapInitThreadVSpace, v, seL4_RISCV_Default_VMAttributes));
+        e = seL4_RISCV_PageTable_Map(pt, seL4_CapInitThreadVSpace, v, seL4_RISCV_Default_VMAttributes);
+    }
+    KT_OK(e);
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, count_loop, KT_PRIO));
+    KT_OK(seL4_TCB_Configure(t->tcb, KT_ROOT, 0, pt, 0, 0, 0));
+    KT_CAP(ep, endpoint());
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    KT_DO(kt_thread_set_fault_ep(t, ep, KT_PRIO));
+    KT_DO(kt_thread_start(t));
+    seL4_Word badge;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_VMFault);
+    KT_MR(seL4_VMFault_IP, t->regs.pc);
+    KT_EQ(t->counter, 0);
+}
