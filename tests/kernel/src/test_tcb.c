@@ -1904,3 +1904,43 @@ KTEST(tcb_configure_with_non_root_page_table_faults_at_run)
     KT_MR(seL4_VMFault_IP, t->regs.pc);
     KT_EQ(t->counter, 0);
 }
+
+/* arg[0] = seed; spins checking its F/D registers until arg[2] is set (no yields: only the
+ * timer takes the CPU away). */
+static void fpu_spin_worker(kt_thread_t *t)
+{
+    seL4_Word v[32];
+    int seed = (int)t->arg[0];
+    seL4_Word fcsr = (seL4_Word)seed & 0x1f;
+    fpu_pattern(v, seed);
+    fpu_load(v);
+    fpu_set_fcsr(fcsr);
+    seL4_Word bad = 0;
+    while (t->arg[2] == 0) {
+        bad += (seL4_Word)fpu_mismatches(seed, fcsr);
+        t->counter++;
+    }
+    t->result[0] = bad;
+}
+
+KTEST(fpu_registers_survive_preemption)
+{
+    kt_thread_t *a = &kt_threads[0], *b = &kt_threads[1];
+    KT_DO(kt_thread_new(a, fpu_spin_worker, KT_PRIO));
+    KT_DO(kt_thread_new(b, fpu_spin_worker, KT_PRIO));
+    a->arg[0] = 21;
+    b->arg[0] = 22;
+    KT_DO(kt_thread_start(a));
+    KT_DO(kt_thread_start(b));
+    /* each Yield of the root lets both spinners use a whole 10 ms budget */
+    yield_n(3);
+    seL4_Word ca = a->counter, cb = b->counter;
+    yield_n(1);
+    a->arg[2] = b->arg[2] = 1;
+    bool done = kt_wait_done(a, 10) && kt_wait_done(b, 10);
+    KT_TRUE(done);
+    KT_TRUE(ca > 0 && cb > 0);
+    KT_TRUE(a->counter > ca && b->counter > cb); /* they ran again after being preempted */
+    KT_EQ(a->result[0], 0);
+    KT_EQ(b->result[0], 0);
+}
