@@ -1242,6 +1242,7 @@ KTEST(tcb_debug_name_thread)
     seL4_DebugNameThread(t->tcb, "tcb-test-helper");
     seL4_DebugNameThread(t->tcb, "a name much longer than the kernel keeps for a thread, cut short");
     KT_DO(kt_thread_start(t));
+    seL4_DebugDumpScheduler(); /* prints the (cut) name in the log */
     KT_TRUE(wait_counter(t, 1, 100));
 }
 
@@ -1943,4 +1944,27 @@ KTEST(fpu_registers_survive_preemption)
     KT_TRUE(a->counter > ca && b->counter > cb); /* they ran again after being preempted */
     KT_EQ(a->result[0], 0);
     KT_EQ(b->result[0], 0);
+}
+
+/* Resume of a thread waiting for its fault reply drops the fault: it runs the faulting
+ * instruction again and faults anew; the old reply has no caller any more. */
+KTEST(tcb_resume_of_faulted_thread_faults_again)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, illegal_instruction, KT_PRIO));
+    KT_CAP(ep, endpoint());
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    KT_CAP(reply2, kt_alloc(seL4_ReplyObject, 0));
+    KT_DO(kt_thread_set_fault_ep(t, ep, KT_PRIO));
+    KT_DO(kt_thread_start(t));
+    seL4_Word badge;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_UserException);
+    seL4_Word ip = seL4_GetMR(seL4_UserException_FaultIP);
+    KT_OK(seL4_TCB_Resume(t->tcb));
+    info = seL4_Recv(ep, &badge, reply2);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_UserException);
+    KT_MR(seL4_UserException_FaultIP, ip);
+    seL4_Send(reply, seL4_MessageInfo_new(0, 0, 0, 0)); /* stale: nothing happens */
+    KT_OK(seL4_TCB_Suspend(t->tcb));
 }
