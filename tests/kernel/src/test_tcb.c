@@ -1968,3 +1968,40 @@ KTEST(tcb_resume_of_faulted_thread_faults_again)
     seL4_Send(reply, seL4_MessageInfo_new(0, 0, 0, 0)); /* stale: nothing happens */
     KT_OK(seL4_TCB_Suspend(t->tcb));
 }
+
+/* An invocation sent with Send acts but gets no reply, even for an error. */
+KTEST(tcb_invocation_by_send_has_no_reply)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, count_loop, KT_PRIO));
+    KT_DO(kt_thread_start(t));
+    KT_TRUE(wait_counter(t, 1, 100));
+    seL4_Send(t->tcb, seL4_MessageInfo_new(TCBSuspend, 0, 0, 0));
+    seL4_Word frozen = t->counter;
+    yield_n(10);
+    KT_EQ(t->counter, frozen);
+    seL4_SetMR(0, 0);
+    seL4_SetMR(1, 0); /* count 0: a RangeError nobody hears about */
+    seL4_SetMR(2, 0xfeed);
+    seL4_Send(t->tcb, seL4_MessageInfo_new(TCBReadRegisters, 0, 0, 2));
+    KT_MR(2, 0xfeed);
+    seL4_NBSend(t->tcb, seL4_MessageInfo_new(TCBResume, 0, 0, 0));
+    KT_TRUE(wait_counter(t, frozen, 100));
+}
+
+/* MCS: the fault endpoint is a copy held by the TCB, independent of the cap it came from. */
+KTEST(tcb_fault_endpoint_is_copied_into_the_tcb)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, illegal_instruction, KT_PRIO));
+    KT_CAP(ep, endpoint());
+    KT_CAP(badged, kt_mint(ep, seL4_AllRights, 0x99));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    KT_OK(seL4_TCB_SetSpace(t->tcb, badged, KT_ROOT, 0, seL4_CapInitThreadVSpace, 0));
+    KT_OK(seL4_CNode_Delete(KT_ROOT, badged, KT_DEPTH));
+    KT_DO(kt_thread_start(t));
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_UserException);
+    KT_EQ(badge, 0x99);
+}
