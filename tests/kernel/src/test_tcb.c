@@ -2005,3 +2005,63 @@ KTEST(tcb_fault_endpoint_is_copied_into_the_tcb)
     KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_UserException);
     KT_EQ(badge, 0x99);
 }
+
+static void read_regs_into_buffer(kt_thread_t *t)
+{
+    seL4_SetMR(0, 0);
+    seL4_SetMR(1, USER_CONTEXT_WORDS);
+    seL4_SetMR(20, 0xdead);
+    seL4_MessageInfo_t info = call_raw(t->arg[0], TCBReadRegisters, 0, 2);
+    t->result[0] = seL4_MessageInfo_get_label(info);
+    t->result[1] = seL4_MessageInfo_get_length(info);
+    t->result[2] = seL4_GetMR(20);
+}
+
+/* seL4 lookupIPCBuffer: the kernel writes a reply into an IPC buffer only through a
+ * read-write frame cap; with a read-only one just the register MRs arrive. */
+KTEST(tcb_read_only_ipc_buffer_gets_no_reply_words)
+{
+    kt_thread_t *t = &kt_threads[0], *target = &kt_threads[1];
+    KT_DO(kt_thread_new(t, read_regs_into_buffer, KT_PRIO));
+    KT_DO(idle_thread(target));
+    KT_CAP(ro, kt_mint(t->ipc_frame, seL4_CanRead, 0));
+    KT_OK(seL4_TCB_SetIPCBuffer(t->tcb, t->ipc_vaddr, ro));
+    t->arg[0] = target->tcb;
+    KT_DO(kt_thread_start(t));
+    KT_TRUE(kt_wait_done(t, 100));
+    KT_EQ(t->result[0], seL4_NoError);
+    KT_EQ(t->result[1], 4);
+    KT_EQ(t->result[2], 0xdead);
+}
+
+static void receive_long(kt_thread_t *t)
+{
+    seL4_SetMR(7, 0xdead);
+    seL4_Word badge;
+    seL4_MessageInfo_t info = seL4_Recv(t->arg[0], &badge, t->arg[1]);
+    t->result[0] = seL4_MessageInfo_get_length(info);
+    t->result[1] = seL4_GetMR(7);
+    t->result[2] = seL4_GetMR(3);
+}
+
+KTEST(tcb_read_only_ipc_buffer_receives_only_register_mrs)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, receive_long, KT_PRIO));
+    KT_CAP(ro, kt_mint(t->ipc_frame, seL4_CanRead, 0));
+    KT_OK(seL4_TCB_SetIPCBuffer(t->tcb, t->ipc_vaddr, ro));
+    KT_CAP(ep, endpoint());
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    t->arg[0] = ep;
+    t->arg[1] = reply;
+    KT_DO(kt_thread_start(t));
+    yield_n(5);
+    for (int i = 0; i < 10; i++) {
+        seL4_SetMR(i, 0x80 + (seL4_Word)i);
+    }
+    seL4_Send(ep, seL4_MessageInfo_new(0, 0, 0, 10));
+    KT_TRUE(kt_wait_done(t, 100));
+    KT_EQ(t->result[0], 4);
+    KT_EQ(t->result[1], 0xdead);
+    KT_EQ(t->result[2], 0x83);
+}
