@@ -2065,3 +2065,35 @@ KTEST(tcb_read_only_ipc_buffer_receives_only_register_mrs)
     KT_EQ(t->result[1], 0xdead);
     KT_EQ(t->result[2], 0x83);
 }
+
+static void send_long_from_buffer(kt_thread_t *t)
+{
+    for (int i = 0; i < 10; i++) {
+        seL4_SetMR(i, 0x90 + (seL4_Word)i);
+    }
+    seL4_Send(t->arg[0], seL4_MessageInfo_new(0, 0, 0, 10));
+}
+
+/* A read-only buffer can be sent from; a frame cap without rights is no buffer at all. */
+KTEST(tcb_ipc_buffer_rights_for_sending)
+{
+    KT_CAP(ep, endpoint());
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    seL4_CapRights_t rights[2] = {seL4_CanRead, seL4_NoRights};
+    seL4_Word expect_len[2] = {10, 4};
+    for (int k = 0; k < 2; k++) {
+        kt_thread_t *t = &kt_threads[k];
+        KT_DO(kt_thread_new(t, send_long_from_buffer, KT_PRIO));
+        KT_CAP(weak, kt_mint(t->ipc_frame, rights[k], 0));
+        KT_OK(seL4_TCB_SetIPCBuffer(t->tcb, t->ipc_vaddr, weak));
+        t->arg[0] = ep;
+        KT_DO(kt_thread_start(t));
+        seL4_Word badge;
+        seL4_MessageInfo_t info = seL4_Recv(ep, &badge, reply);
+        KT_EQ(seL4_MessageInfo_get_length(info), expect_len[k]);
+        KT_MR(3, 0x93);
+        if (k == 0) {
+            KT_MR(9, 0x99);
+        }
+    }
+}
