@@ -2097,3 +2097,20 @@ KTEST(tcb_ipc_buffer_rights_for_sending)
         }
     }
 }
+
+/* A cycle: the TCB's CSpace holds the last cap of a CNode that holds the TCB's last cap.
+ * Revoking the untyped they came from (the test's cleanup) must take both down. */
+KTEST(tcb_delete_cycle_through_own_cspace)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, count_loop, KT_PRIO));
+    KT_CAP(cn, kt_alloc(seL4_CapTableObject, 4));
+    seL4_Word guard = seL4_CNode_CapData_new(0, 60).words[0];
+    KT_OK(seL4_TCB_Configure(t->tcb, cn, guard, seL4_CapInitThreadVSpace, 0, t->ipc_vaddr, t->ipc_frame));
+    KT_OK(seL4_CNode_Move(cn, 1, 4, KT_ROOT, t->tcb, KT_DEPTH));
+    KT_OK(seL4_CNode_Delete(KT_ROOT, cn, KT_DEPTH));
+    KT_TRUE(kt_slot_empty(t->tcb));
+    KT_OK(seL4_CNode_Revoke(KT_ROOT, kt_pool, KT_DEPTH));
+    /* the pool is whole again: a big retype from it works */
+    KT_CAP(big, kt_alloc_untyped(kt_pool_bits - 1));
+}
