@@ -2114,3 +2114,101 @@ KTEST(tcb_delete_cycle_through_own_cspace)
     /* the pool is whole again: a big retype from it works */
     KT_CAP(big, kt_alloc_untyped(kt_pool_bits - 1));
 }
+
+/* ==== a deterministic storm of TCB operations on threads doing IPC */
+
+static void serve_forever(kt_thread_t *t)
+{
+    seL4_Word badge;
+    seL4_Recv(t->arg[0], &badge, t->arg[1]);
+    for (;;) {
+        t->counter++;
+        seL4_ReplyRecv(t->arg[0], seL4_MessageInfo_new(0, 0, 0, 0), &badge, t->arg[1]);
+    }
+}
+
+static seL4_Word storm_rng = 0x2545f4914f6cdd1dul;
+static seL4_Word storm_next(void)
+{
+    storm_rng ^= storm_rng << 13;
+    storm_rng ^= storm_rng >> 7;
+    storm_rng ^= storm_rng << 17;
+    return storm_rng;
+}
+
+static int storm_spawn(kt_thread_t *t, int kind, seL4_CPtr ep, seL4_CPtr reply)
+{
+    void (*fns[3])(kt_thread_t *) = {count_loop, call_and_count, serve_forever};
+    if (kt_thread_new(t, fns[kind], KT_PRIO - (seL4_Word)(storm_next() % 3)) != 0) {
+        return -1;
+    }
+    t->arg[0] = ep;
+    t->arg[1] = reply;
+    return kt_thread_start(t);
+}
+
+KTEST(tcb_operation_storm_keeps_kernel_consistent)
+{
+    enum { N = 6 };
+    KT_CAP(ep, endpoint());
+    seL4_CPtr replies[N];
+    for (int i = 0; i < N; i++) {
+        replies[i] = kt_alloc(seL4_ReplyObject, 0);
+        KT_TRUE(replies[i] != 0);
+        KT_DO(storm_spawn(&kt_threads[i], i % 3, ep, replies[i]));
+    }
+    bool alive[N] = {true, true, true, true, true, true};
+    for (int step = 0; step < 300; step++) {
+        int i = (int)(storm_next() % N);
+        kt_thread_t *t = &kt_threads[i];
+        seL4_Word op = storm_next() % 11;
+        if (!alive[i]) {
+            continue;
+        }
+        seL4_Word regs[USER_CONTEXT_WORDS];
+        switch (op) {
+        case 0: KT_OK(seL4_TCB_Suspend(t->tcb)); break;
+        case 1: KT_OK(seL4_TCB_Resume(t->tcb)); break;
+        case 2: KT_OK(seL4_TCB_SetPriority(t->tcb, seL4_CapInitThreadTCB, KT_PRIO - storm_next() % 4)); break;
+        case 3: KT_DO(read_regs(t->tcb, storm_next() & 1, USER_CONTEXT_WORDS, regs)); break;
+        case 4:
+            KT_OK(seL4_CNode_Delete(KT_ROOT, t->tcb, KT_DEPTH));
+            alive[i] = false;
+            break;
+        case 5: KT_OK(seL4_TCB_SetTLSBase(t->tcb, t->regs.tp)); break;
+        case 6: KT_OK(seL4_TCB_SetFlags(t->tcb, 1, 0).error); break;
+        case 7: /* its own registers back, resumed: it restarts where it stood */
+            KT_DO(read_regs(t->tcb, false, USER_CONTEXT_WORDS, regs));
+            KT_OK(seL4_TCB_WriteRegisters(t->tcb, 1, 0, USER_CONTEXT_WORDS, (seL4_UserContext *)regs));
+            break;
+        case 8: KT_OK(seL4_TCB_SetSchedParams(t->tcb, seL4_CapInitThreadTCB, KT_PRIO, KT_PRIO, 0, 0)); break;
+        case 9: {
+            /* a blocked thread takes its SC back only if the SC is released */
+            seL4_Error e = seL4_TCB_SetSchedParams(t->tcb, seL4_CapInitThreadTCB, KT_PRIO, KT_PRIO, t->sc, 0);
+            KT_TRUE(e == seL4_NoError || e == seL4_IllegalOperation);
+            break;
+        }
+        default: yield_n(1); break;
+        }
+        if (step % 50 == 49) {
+            yield_n(3);
+        }
+    }
+    /* everything still works: a fresh server and caller pair exchange messages */
+    KT_CAP(ep2, endpoint());
+    KT_CAP(r2, kt_alloc(seL4_ReplyObject, 0));
+    for (int i = 0; i < N; i++) {
+        if (alive[i]) {
+            KT_OK(seL4_CNode_Delete(KT_ROOT, kt_threads[i].tcb, KT_DEPTH));
+        }
+    }
+    kt_thread_t *srv = &kt_threads[6], *cli = &kt_threads[7];
+    KT_DO(kt_thread_new(srv, serve_forever, KT_PRIO));
+    KT_DO(kt_thread_new(cli, call_and_count, KT_PRIO));
+    srv->arg[0] = cli->arg[0] = ep2;
+    srv->arg[1] = r2;
+    KT_DO(kt_thread_start(srv));
+    KT_DO(kt_thread_start(cli));
+    KT_TRUE(wait_counter(cli, 5, 200));
+    KT_GE(srv->counter, 5);
+}
