@@ -1,5 +1,6 @@
 /* Endpoint queues, cancelling IPC on deletion, CancelBadgedSends. */
 #include <lark/ipc.h>
+#include <lark/mcs_refill.h>
 #include <lark/sched.h>
 
 static void ep_set(struct endpoint *ep, struct tcb *head, struct tcb *tail, word_t state)
@@ -8,12 +9,12 @@ static void ep_set(struct endpoint *ep, struct tcb *head, struct tcb *tail, word
     ep->tail = head ? tail : NULL;
 }
 
-/* MCS seL4 (tcbEPAppend) keeps endpoint queues in priority order, FIFO among equals: walk
- * from the tail past every thread of lower priority. */
+/* MCS endpoint queues are ordered by priority, FIFO among equals (seL4 tcbEPAppend): walk
+ * from the tail, as the common case is a thread no more important than the last one. */
 void ep_append(struct endpoint *ep, struct tcb *t, word_t state)
 {
-    struct tcb *head = ep_head(ep), *tail = ep->tail;
-    struct tcb *before = tail, *after = NULL;
+    struct tcb *head = ep_head(ep);
+    struct tcb *before = ep->tail, *after = NULL;
     while (before && t->priority > before->priority) {
         after = before;
         before = before->ep_prev;
@@ -25,6 +26,7 @@ void ep_append(struct endpoint *ep, struct tcb *t, word_t state)
     } else {
         head = t;
     }
+    struct tcb *tail = ep->tail;
     if (after) {
         after->ep_prev = t;
     } else {
@@ -52,7 +54,8 @@ void ep_remove(struct endpoint *ep, struct tcb *t)
 }
 
 /* A thread taken off a deleted endpoint re-executes its syscall (and then faults on the
- * missing cap), as seL4 restarts it. */
+ * missing cap), as seL4 restarts it. A thread that was delivering a fault cannot redo that:
+ * seL4 leaves it inactive. */
 static void restart_dequeued(struct tcb *t)
 {
     if (t->state == TS_BLOCKED_ON_RECEIVE && t->reply) {
@@ -60,7 +63,14 @@ static void restart_dequeued(struct tcb *t)
         t->reply = NULL;
     }
     t->blocking_object = 0;
+    if (t->fault.type != FAULT_NULL) {
+        thread_set_state(t, TS_INACTIVE);
+        return;
+    }
     thread_set_state(t, TS_RESTART);
+    if (t->sc && t->sc != ks_cur_sc && t->sc->sporadic && sc_is_active(t->sc)) {
+        refill_unblock_check(t->sc, ks_cur_time);
+    }
     sched_wake(t);
 }
 
