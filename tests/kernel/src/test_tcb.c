@@ -2212,3 +2212,19 @@ KTEST(tcb_operation_storm_keeps_kernel_consistent)
     KT_TRUE(wait_counter(cli, 5, 200));
     KT_GE(srv->counter, 5);
 }
+
+/* The invoker disables and re-enables its own FPU: its live registers are saved first. */
+KTEST(fpu_disable_and_enable_self_keeps_registers)
+{
+    seL4_Word v[32];
+    fpu_pattern(v, 13);
+    fpu_load(v);
+    fpu_set_fcsr(0x3);
+    seL4_TCB_SetFlags_t off = seL4_TCB_SetFlags(seL4_CapInitThreadTCB, 0, seL4_TCBFlag_fpuDisabled);
+    seL4_TCB_SetFlags_t on = seL4_TCB_SetFlags(seL4_CapInitThreadTCB, seL4_TCBFlag_fpuDisabled, 0);
+    KT_OK(off.error);
+    KT_OK(on.error);
+    KT_EQ(off.flags, seL4_TCBFlag_fpuDisabled);
+    KT_EQ(on.flags, 0);
+    KT_EQ(fpu_mismatches(13, 0x3), 0);
+}
