@@ -2228,3 +2228,31 @@ KTEST(fpu_disable_and_enable_self_keeps_registers)
     KT_EQ(on.flags, 0);
     KT_EQ(fpu_mismatches(13, 0x3), 0);
 }
+
+static void spin_count(kt_thread_t *t)
+{
+    for (;;) {
+        t->counter++;
+    }
+}
+
+/* A thread out of budget waits in the release queue; deleting it there must take it out,
+ * so its release time passing later wakes nothing. */
+KTEST(tcb_delete_thread_waiting_for_budget)
+{
+    kt_thread_t *t = &kt_threads[0], *u = &kt_threads[1];
+    KT_DO(kt_thread_new(t, spin_count, KT_PRIO));
+    KT_OK(seL4_SchedControl_ConfigureFlags(kt_sched_control(), t->sc, 1000, 5000, 0, 0, 0));
+    KT_DO(kt_thread_start(t));
+    KT_TRUE(wait_counter(t, 0, 1000));
+    yield_n(20); /* it has used its 1 ms: now it waits for the refill */
+    KT_OK(seL4_CNode_Delete(KT_ROOT, t->tcb, KT_DEPTH));
+    seL4_Word frozen = t->counter;
+    yield_n(5000); /* several periods of guest time */
+    KT_EQ(t->counter, frozen);
+    /* the SC serves another thread (spinning: an MCS Yield would give up the whole budget) */
+    KT_DO(kt_thread_new_passive(u, spin_count, KT_PRIO));
+    KT_OK(seL4_TCB_SetSchedParams(u->tcb, seL4_CapInitThreadTCB, KT_PRIO, KT_PRIO, t->sc, 0));
+    KT_DO(kt_thread_start(u));
+    KT_TRUE(wait_counter(u, 2, 5000));
+}
