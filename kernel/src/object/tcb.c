@@ -7,7 +7,6 @@
 #include <lark/mcs_refill.h>
 #include <lark/sched.h>
 #include <lark/vspace.h>
-#include <lark/vspace_ops.h>
 
 _Static_assert(offsetof(struct tcb, ctx) == 0, "trap.S finds the context at the TCB start");
 _Static_assert(offsetof(struct user_context, fregs) == CTX_OFFSET_FREGS, "fpu.S layout");
@@ -115,11 +114,11 @@ static exception_t copy_registers(struct invocation *inv, struct tcb *t)
         return err_truncated_message();
     }
     word_t flags = inv_arg(inv, 0);
-    cap_t sc = inv_extra_cap(inv, 0)->cap;
-    if (cap_type(sc) != CAP_THREAD) {
+    cap_t src_cap = inv_extra_cap(inv, 0)->cap;
+    if (cap_type(src_cap) != CAP_THREAD) {
         return err_invalid_cap(1);
     }
-    struct tcb *src = tcb_from_cap(sc);
+    struct tcb *src = tcb_from_cap(src_cap);
     bool suspend = flags & BIT(0), resume = flags & BIT(1);
     bool frame = flags & BIT(2), integer = flags & BIT(3);
     if (suspend) {
