@@ -2256,3 +2256,19 @@ KTEST(tcb_delete_thread_waiting_for_budget)
     KT_DO(kt_thread_start(u));
     KT_TRUE(wait_counter(u, 2, 5000));
 }
+
+/* seL4 checks only the SC's TCB binding: an SC bound to a notification can also be given to
+ * a thread (lazy rebind, seL4 PR 523). SetSchedParams also sets the MCP it was given. */
+KTEST(tcb_set_sched_params_sc_bound_to_notification_and_mcp)
+{
+    KT_CAP(tcb, kt_alloc(seL4_TCBObject, 0));
+    KT_CAP(n, notification());
+    KT_CAP(sc, kt_alloc(seL4_SchedContextObject, 8));
+    KT_OK(seL4_SchedControl_ConfigureFlags(kt_sched_control(), sc, 10000, 10000, 0, 0, 0));
+    KT_OK(seL4_SchedContext_Bind(sc, n));
+    KT_OK(seL4_TCB_SetSchedParams(tcb, seL4_CapInitThreadTCB, 40, 30, sc, 0));
+    KT_CAP(other, kt_alloc(seL4_TCBObject, 0));
+    KT_ERR(seL4_TCB_SetPriority(other, tcb, 41), seL4_RangeError);
+    KT_MR(1, 40);
+    KT_OK(seL4_TCB_SetPriority(other, tcb, 40));
+}
