@@ -259,6 +259,9 @@ void sched_program_timer(void)
 /* A thread set to restart re-executes the instruction at FAULT_IP (its syscall). */
 static void activate_thread(struct tcb *t)
 {
+    if (t->yield_to) {
+        sched_complete_yield_to(t);
+    }
     if (t->state == TS_RESTART) {
         t->ctx.regs[REG_PC] = t->ctx.regs[REG_FAULT_IP];
         t->state = TS_RUNNING;

@@ -86,15 +86,31 @@ void sched_context_finalise(struct sched_context *sc)
         sc->reply->sc = NULL;
         sc->reply = NULL;
     }
-    if (sc->yield_from) {
-        sc->yield_from->yield_to = NULL;
-        sc->yield_from = NULL;
-    }
+    sched_complete_yield_to(sc->yield_from);
     if (sc == ks_cur_sc) {
         ks_cur_sc = NULL;
         ks_consumed = 0;
     }
     sc->refill_max = 0;
+}
+
+/* seL4 sc_released: configured and its head refill is due now. */
+static bool sc_released(struct sched_context *sc)
+{
+    return sc_is_active(sc) && refill_ready(sc, ks_cur_time) && refill_sufficient(sc, 0);
+}
+
+static bool thread_is_blocked(const struct tcb *t)
+{
+    switch (t->state) {
+    case TS_BLOCKED_ON_RECEIVE:
+    case TS_BLOCKED_ON_SEND:
+    case TS_BLOCKED_ON_REPLY:
+    case TS_BLOCKED_ON_NOTIFICATION:
+        return true;
+    default:
+        return false;
+    }
 }
 
 static exception_t sc_bind(struct invocation *inv, struct sched_context *sc)
@@ -103,10 +119,19 @@ static exception_t sc_bind(struct invocation *inv, struct sched_context *sc)
     if (!obj) {
         return err_truncated_message();
     }
+    /* An SC serves one object at a time, a thread or a notification: checked before the
+     * cap's type, as seL4 does. */
+    if (sc->tcb || sc->notification) {
+        return err_illegal_operation();
+    }
     cap_t c = obj->cap;
     if (cap_type(c) == CAP_THREAD) {
         struct tcb *t = tcb_from_cap(c);
-        if (sc->tcb || t->sc) {
+        if (t->sc) {
+            return err_illegal_operation();
+        }
+        /* A blocked thread would be woken later on an SC that cannot run it. */
+        if (thread_is_blocked(t) && !sc_released(sc)) {
             return err_illegal_operation();
         }
         sched_context_bind_tcb(sc, t);
@@ -114,7 +139,7 @@ static exception_t sc_bind(struct invocation *inv, struct sched_context *sc)
     }
     if (cap_type(c) == CAP_NOTIFICATION) {
         struct notification *n = cap_kptr(c);
-        if (sc->notification || n->sc) {
+        if (n->sc) {
             return err_illegal_operation();
         }
         sched_context_bind_ntfn(sc, n);
@@ -148,20 +173,45 @@ static exception_t sc_unbind_object(struct invocation *inv, struct sched_context
     return err_invalid_cap(1);
 }
 
+/* The consumed time of a YieldTo goes to the yielder in MR0 once it runs again, or when the
+ * target SC goes away (seL4 schedContext_completeYieldTo). */
+void sched_complete_yield_to(struct tcb *yielder)
+{
+    struct sched_context *sc = yielder ? yielder->yield_to : NULL;
+    if (!sc) {
+        return;
+    }
+    yielder->ctx.regs[MR_REG(0)] = sched_context_update_consumed(sc);
+    yielder->ctx.regs[MSGINFO_REG] = msginfo_new(0, 0, 0, 1);
+    sc->yield_from = NULL;
+    yielder->yield_to = NULL;
+}
+
 static exception_t sc_yield_to(struct invocation *inv, struct sched_context *sc)
 {
     struct tcb *cur = inv->thread, *t = sc->tcb;
     if (!t || t == cur || t->priority > cur->mcp || cur->yield_to) {
         return err_illegal_operation();
     }
+    if (sc->yield_from) {
+        sched_complete_yield_to(sc->yield_from);
+    }
+    sched_context_resume(sc);
     if (sched_is_schedulable(t)) {
-        /* Run the target next: first at its priority, the caller behind its peers. */
-        sched_dequeue(t);
-        sched_enqueue_head(t);
-        if (t->priority >= cur->priority && sched_is_schedulable(cur)) {
-            rq_enqueue(&ks_ready, cur);
+        if (t->priority < cur->priority) {
+            sched_dequeue(t);
+            sched_enqueue(t);
+        } else {
+            /* The target runs next, the caller right after it; the caller learns the
+             * consumed time when it runs again. */
+            cur->yield_to = sc;
+            sc->yield_from = cur;
+            sched_dequeue(t);
+            sched_enqueue(cur);
+            sched_enqueue(t);
+            sched_reschedule_required();
+            return EXCEPTION_NONE;
         }
-        sched_reschedule_required();
     }
     inv_set_result(inv, 0, sched_context_update_consumed(sc));
     return EXCEPTION_NONE;

@@ -1,0 +1,823 @@
+/* The MCS scheduler: SchedControl_ConfigureFlags argument checks, SchedContext Bind / Unbind /
+ * UnbindObject / Consumed / YieldTo, budget enforcement, round robin, priorities, Yield,
+ * timeout faults, DomainSet_Set and DebugDumpScheduler. The image runs under -icount shift=0
+ * (one guest instruction = 1 ns), so every figure measured here is repeatable. */
+#include "kt.h"
+
+#define MIN_BUDGET_US 20ul                       /* 2 * the kernel WCET of 10 us (riscv) */
+#define MAX_PERIOD_US (60ul * 60 * 1000 * 1000)  /* one hour */
+#define SC_HEADER_BYTES 96ul                     /* sizeof(sched_context_t) on riscv64 */
+#define REFILL_BYTES 16ul
+#define MIN_REFILLS 2ul
+
+static seL4_Word max_extra_refills(seL4_Word bits)
+{
+    return ((1ul << bits) - SC_HEADER_BYTES) / REFILL_BYTES - MIN_REFILLS;
+}
+
+static seL4_Error configure(seL4_CPtr sc, seL4_Word budget, seL4_Word period, seL4_Word extra,
+                            seL4_Word badge, seL4_Word flags)
+{
+    return seL4_SchedControl_ConfigureFlags(kt_sched_control(), sc, budget, period, extra, badge,
+                                            flags);
+}
+
+/* An SC of 2^bits configured with budget/period, or 0 (failure recorded). */
+static seL4_CPtr new_sc(seL4_Word bits, seL4_Word budget, seL4_Word period)
+{
+    seL4_CPtr sc = kt_alloc(seL4_SchedContextObject, bits);
+    if (sc != 0) {
+        seL4_Error err = configure(sc, budget, period, 0, 0, 0);
+        if (err != seL4_NoError) {
+            kt_fail(__FILE__, __LINE__, "SchedControl_Configure: %s", kt_err_name(err));
+            return 0;
+        }
+    }
+    return sc;
+}
+
+static void yield_n(int n)
+{
+    for (int i = 0; i < n; i++) {
+        seL4_Yield();
+    }
+}
+
+/* The one counting loop of the CPU-share tests: the root and the helpers run the same
+ * instructions, so iterations compare as CPU time. */
+static void __attribute__((noinline)) count_to(volatile seL4_Word *counter, seL4_Word limit)
+{
+    while (*counter < limit) {
+        (*counter)++;
+    }
+}
+
+/* ---- helper thread bodies */
+static void spinner(kt_thread_t *t)
+{
+    count_to(&t->counter, ~0ul);
+}
+
+static void yielder(kt_thread_t *t)
+{
+    for (;;) {
+        t->counter++;
+        seL4_Yield();
+    }
+}
+
+static void set_done_flag(kt_thread_t *t)
+{
+    t->counter = 1;
+}
+
+/* arg[0] = notification: count every signal. */
+static void waiter(kt_thread_t *t)
+{
+    for (;;) {
+        seL4_Word badge;
+        seL4_Wait(t->arg[0], &badge);
+        t->counter++;
+        t->result[0] = badge;
+    }
+}
+
+/* arg[0] = notification: set a flag, then signal the root. */
+static void flag_and_signal(kt_thread_t *t)
+{
+    t->counter = 1;
+    seL4_Signal(t->arg[0]);
+}
+
+/* ---- SchedControl_ConfigureFlags */
+KTEST(sched_configure_accepts_budget_equal_period)
+{
+    KT_CAP(sc, kt_alloc(seL4_SchedContextObject, 8));
+    KT_OK(configure(sc, 1000, 1000, 0, 0, 0));
+    KT_OK(configure(sc, 1000, 5000, 0, 7, 0));
+    KT_OK(configure(sc, MIN_BUDGET_US, MIN_BUDGET_US, 0, 0, 0));
+    KT_OK(configure(sc, MAX_PERIOD_US, MAX_PERIOD_US, 0, 0, 0));
+}
+
+KTEST(sched_configure_budget_below_minimum)
+{
+    KT_CAP(sc, kt_alloc(seL4_SchedContextObject, 8));
+    KT_ERR(configure(sc, MIN_BUDGET_US - 1, 1000, 0, 0, 0), seL4_RangeError);
+    KT_MR(0, MIN_BUDGET_US);
+    KT_MR(1, MAX_PERIOD_US);
+    KT_ERR(configure(sc, 0, 1000, 0, 0, 0), seL4_RangeError);
+    KT_MR(0, MIN_BUDGET_US);
+    KT_MR(1, MAX_PERIOD_US);
+}
+
+KTEST(sched_configure_budget_above_maximum)
+{
+    KT_CAP(sc, kt_alloc(seL4_SchedContextObject, 8));
+    KT_ERR(configure(sc, MAX_PERIOD_US + 1, MAX_PERIOD_US + 1, 0, 0, 0), seL4_RangeError);
+    KT_MR(0, MIN_BUDGET_US);
+    KT_MR(1, MAX_PERIOD_US);
+    /* a huge value must not wrap around in the conversion to ticks */
+    KT_ERR(configure(sc, ~0ul, ~0ul, 0, 0, 0), seL4_RangeError);
+    KT_MR(0, MIN_BUDGET_US);
+    KT_MR(1, MAX_PERIOD_US);
+}
+
+KTEST(sched_configure_period_out_of_range)
+{
+    KT_CAP(sc, kt_alloc(seL4_SchedContextObject, 8));
+    KT_ERR(configure(sc, MIN_BUDGET_US, MIN_BUDGET_US - 1, 0, 0, 0), seL4_RangeError);
+    KT_MR(0, MIN_BUDGET_US);
+    KT_MR(1, MAX_PERIOD_US);
+    KT_ERR(configure(sc, 1000, MAX_PERIOD_US + 1, 0, 0, 0), seL4_RangeError);
+    KT_MR(0, MIN_BUDGET_US);
+    KT_MR(1, MAX_PERIOD_US);
+}
+
+KTEST(sched_configure_budget_above_period)
+{
+    KT_CAP(sc, kt_alloc(seL4_SchedContextObject, 8));
+    KT_ERR(configure(sc, 2000, 1000, 0, 0, 0), seL4_RangeError);
+    KT_MR(0, MIN_BUDGET_US);
+    KT_MR(1, 1000);
+    KT_ERR(configure(sc, 1001, 1000, 0, 0, 0), seL4_RangeError);
+    KT_MR(0, MIN_BUDGET_US);
+    KT_MR(1, 1000);
+}
+
+KTEST(sched_configure_too_many_extra_refills)
+{
+    KT_CAP(small, kt_alloc(seL4_SchedContextObject, seL4_MinSchedContextBits));
+    KT_EQ(max_extra_refills(seL4_MinSchedContextBits), 0);
+    KT_ERR(configure(small, 1000, 10000, 1, 0, 0), seL4_RangeError);
+    KT_MR(0, 0);
+    KT_MR(1, 0);
+    KT_OK(configure(small, 1000, 10000, 0, 0, 0));
+
+    KT_CAP(big, kt_alloc(seL4_SchedContextObject, 10));
+    seL4_Word max = max_extra_refills(10);
+    KT_ERR(configure(big, 1000, 10000, max + 1, 0, 0), seL4_RangeError);
+    KT_MR(0, 0);
+    KT_MR(1, max);
+    KT_ERR(configure(big, 1000, 10000, ~0ul, 0, 0), seL4_RangeError);
+    KT_MR(0, 0);
+    KT_MR(1, max);
+    KT_OK(configure(big, 1000, 10000, max, 0, 0));
+}
+
+KTEST(sched_configure_needs_sched_context_cap)
+{
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_ERR(configure(ep, 1000, 1000, 0, 0, 0), seL4_InvalidCapability);
+    KT_MR(0, 1);
+    KT_ERR(configure(seL4_CapInitThreadTCB, 1000, 1000, 0, 0, 0), seL4_InvalidCapability);
+    KT_MR(0, 1);
+}
+
+KTEST(sched_configure_truncated)
+{
+    KT_CAP(sc, kt_alloc(seL4_SchedContextObject, 8));
+    /* four words instead of five */
+    seL4_SetMR(0, 1000);
+    seL4_SetMR(1, 1000);
+    seL4_SetMR(2, 0);
+    seL4_SetMR(3, 0);
+    seL4_SetCap(0, sc);
+    KT_ERR(lark_invoke_error(kt_sched_control(), SchedControlConfigureFlags, 1, 4),
+           seL4_TruncatedMessage);
+    /* five words but no SC cap */
+    for (int i = 0; i < 5; i++) {
+        seL4_SetMR(i, 1000);
+    }
+    KT_ERR(lark_invoke_error(kt_sched_control(), SchedControlConfigureFlags, 0, 5),
+           seL4_TruncatedMessage);
+}
+
+KTEST(sched_control_other_labels_illegal)
+{
+    KT_ERR(lark_invoke_error(kt_sched_control(), SchedContextBind, 0, 0), seL4_IllegalOperation);
+    KT_ERR(lark_invoke_error(kt_sched_control(), TCBSuspend, 0, 0), seL4_IllegalOperation);
+}
+
+KTEST(sched_context_other_labels_illegal)
+{
+    KT_CAP(sc, kt_alloc(seL4_SchedContextObject, 8));
+    KT_ERR(lark_invoke_error(sc, SchedControlConfigureFlags, 0, 0), seL4_IllegalOperation);
+    KT_ERR(lark_invoke_error(sc, TCBResume, 0, 0), seL4_IllegalOperation);
+}
+
+/* ---- Bind / Unbind / UnbindObject */
+KTEST(sched_bind_gives_passive_thread_the_cpu)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new_passive(t, spinner, KT_PRIO));
+    KT_DO(kt_thread_start(t));
+    yield_n(5);
+    KT_EQ(t->counter, 0);
+    KT_CAP(sc, new_sc(8, 1000, 1000));
+    KT_OK(seL4_SchedContext_Bind(sc, t->tcb));
+    yield_n(2);
+    KT_NE(t->counter, 0);
+}
+
+KTEST(sched_bind_sc_already_bound_to_tcb)
+{
+    kt_thread_t *a = &kt_threads[0], *b = &kt_threads[1];
+    KT_DO(kt_thread_new(a, spinner, KT_PRIO));
+    KT_DO(kt_thread_new_passive(b, spinner, KT_PRIO));
+    KT_ERR(seL4_SchedContext_Bind(a->sc, b->tcb), seL4_IllegalOperation);
+    KT_CAP(ntfn, kt_alloc(seL4_NotificationObject, 0));
+    KT_ERR(seL4_SchedContext_Bind(a->sc, ntfn), seL4_IllegalOperation);
+}
+
+KTEST(sched_bind_tcb_that_has_an_sc)
+{
+    kt_thread_t *a = &kt_threads[0];
+    KT_DO(kt_thread_new(a, spinner, KT_PRIO));
+    KT_CAP(sc, new_sc(8, 1000, 1000));
+    KT_ERR(seL4_SchedContext_Bind(sc, a->tcb), seL4_IllegalOperation);
+    KT_ERR(seL4_SchedContext_Bind(sc, seL4_CapInitThreadTCB), seL4_IllegalOperation);
+}
+
+KTEST(sched_bind_notification_twice)
+{
+    KT_CAP(sc, new_sc(8, 1000, 1000));
+    KT_CAP(sc2, new_sc(8, 1000, 1000));
+    KT_CAP(n1, kt_alloc(seL4_NotificationObject, 0));
+    KT_CAP(n2, kt_alloc(seL4_NotificationObject, 0));
+    KT_OK(seL4_SchedContext_Bind(sc, n1));
+    KT_ERR(seL4_SchedContext_Bind(sc, n2), seL4_IllegalOperation);
+    KT_ERR(seL4_SchedContext_Bind(sc2, n1), seL4_IllegalOperation);
+    /* an SC bound to a notification cannot also take a thread */
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new_passive(t, spinner, KT_PRIO));
+    KT_ERR(seL4_SchedContext_Bind(sc, t->tcb), seL4_IllegalOperation);
+    KT_OK(seL4_SchedContext_Bind(sc2, n2));
+}
+
+KTEST(sched_bind_wrong_cap_type)
+{
+    KT_CAP(sc, new_sc(8, 1000, 1000));
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_ERR(seL4_SchedContext_Bind(sc, ep), seL4_InvalidCapability);
+    KT_MR(0, 1);
+    KT_ERR(seL4_SchedContext_Bind(sc, seL4_CapInitThreadCNode), seL4_InvalidCapability);
+    KT_MR(0, 1);
+}
+
+KTEST(sched_bind_without_cap_truncated)
+{
+    KT_CAP(sc, new_sc(8, 1000, 1000));
+    KT_ERR(lark_invoke_error(sc, SchedContextBind, 0, 0), seL4_TruncatedMessage);
+    KT_ERR(lark_invoke_error(sc, SchedContextUnbindObject, 0, 0), seL4_TruncatedMessage);
+}
+
+KTEST(sched_bind_unconfigured_sc_to_blocked_thread)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_CAP(ntfn, kt_alloc(seL4_NotificationObject, 0));
+    KT_DO(kt_thread_new(t, waiter, KT_PRIO));
+    t->arg[0] = ntfn;
+    KT_DO(kt_thread_start(t));
+    yield_n(2); /* it blocks in Wait */
+    KT_OK(seL4_SchedContext_UnbindObject(t->sc, t->tcb));
+    KT_CAP(fresh, kt_alloc(seL4_SchedContextObject, 8));
+    KT_ERR(seL4_SchedContext_Bind(fresh, t->tcb), seL4_IllegalOperation);
+    KT_OK(seL4_SchedContext_Bind(t->sc, t->tcb));
+    seL4_Signal(ntfn);
+    yield_n(2);
+    KT_EQ(t->counter, 1);
+}
+
+KTEST(sched_unbind_object_checks)
+{
+    kt_thread_t *a = &kt_threads[0], *b = &kt_threads[1];
+    KT_DO(kt_thread_new(a, spinner, KT_PRIO));
+    KT_DO(kt_thread_new(b, spinner, KT_PRIO));
+    KT_ERR(seL4_SchedContext_UnbindObject(a->sc, b->tcb), seL4_IllegalOperation);
+    KT_CAP(ntfn, kt_alloc(seL4_NotificationObject, 0));
+    KT_ERR(seL4_SchedContext_UnbindObject(a->sc, ntfn), seL4_IllegalOperation);
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_ERR(seL4_SchedContext_UnbindObject(a->sc, ep), seL4_InvalidCapability);
+    KT_MR(0, 1);
+    KT_OK(seL4_SchedContext_UnbindObject(a->sc, a->tcb));
+    KT_ERR(seL4_SchedContext_UnbindObject(a->sc, a->tcb), seL4_IllegalOperation);
+    /* now free: it binds again, to b's neighbour a */
+    KT_OK(seL4_SchedContext_Bind(a->sc, a->tcb));
+}
+
+KTEST(sched_unbind_object_notification)
+{
+    KT_CAP(sc, new_sc(8, 1000, 1000));
+    KT_CAP(n1, kt_alloc(seL4_NotificationObject, 0));
+    KT_CAP(n2, kt_alloc(seL4_NotificationObject, 0));
+    KT_OK(seL4_SchedContext_Bind(sc, n1));
+    KT_ERR(seL4_SchedContext_UnbindObject(sc, n2), seL4_IllegalOperation);
+    KT_OK(seL4_SchedContext_UnbindObject(sc, n1));
+    KT_OK(seL4_SchedContext_Bind(sc, n2));
+    KT_OK(seL4_SchedContext_Unbind(sc));
+    KT_OK(seL4_SchedContext_Bind(sc, n1));
+}
+
+KTEST(sched_unbind_own_sc_illegal)
+{
+    KT_ERR(seL4_SchedContext_Unbind(seL4_CapInitThreadSC), seL4_IllegalOperation);
+    KT_ERR(seL4_SchedContext_UnbindObject(seL4_CapInitThreadSC, seL4_CapInitThreadTCB),
+           seL4_IllegalOperation);
+    /* still running on it */
+    seL4_Yield();
+    KT_TRUE(seL4_DebugCapIdentify(seL4_CapInitThreadSC) == KT_CAP_SCHED_CONTEXT);
+}
+
+KTEST(sched_unbind_stops_thread)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, spinner, KT_PRIO));
+    KT_OK(configure(t->sc, 1000, 1000, 0, 0, 0));
+    KT_DO(kt_thread_start(t));
+    yield_n(2);
+    KT_NE(t->counter, 0);
+    KT_OK(seL4_SchedContext_Unbind(t->sc));
+    seL4_Word c = t->counter;
+    yield_n(5);
+    KT_EQ(t->counter, c);
+    KT_OK(seL4_SchedContext_Bind(t->sc, t->tcb));
+    yield_n(2);
+    KT_NE(t->counter, c);
+}
+
+KTEST(sched_delete_bound_sc_stops_thread)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, spinner, KT_PRIO));
+    KT_OK(configure(t->sc, 1000, 1000, 0, 0, 0));
+    KT_DO(kt_thread_start(t));
+    yield_n(2);
+    KT_NE(t->counter, 0);
+    KT_OK(seL4_CNode_Delete(KT_ROOT, t->sc, KT_DEPTH));
+    seL4_Word c = t->counter;
+    yield_n(5);
+    KT_EQ(t->counter, c);
+    /* the thread has no SC any more: a new one binds */
+    KT_CAP(sc, new_sc(8, 1000, 1000));
+    KT_OK(seL4_SchedContext_Bind(sc, t->tcb));
+    yield_n(2);
+    KT_NE(t->counter, c);
+}
+
+KTEST(sched_bound_notification_sc_lent_to_passive_waiter)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_CAP(ntfn, kt_alloc(seL4_NotificationObject, 0));
+    KT_DO(kt_thread_new(t, waiter, KT_PRIO + 1));
+    t->arg[0] = ntfn;
+    KT_DO(kt_thread_start(t)); /* runs at once (higher priority) and blocks in Wait */
+    KT_EQ(t->counter, 0);
+    /* make it passive: its SC now belongs to the notification */
+    KT_OK(seL4_SchedContext_UnbindObject(t->sc, t->tcb));
+    KT_OK(seL4_SchedContext_Bind(t->sc, ntfn));
+    seL4_Signal(ntfn);
+    KT_EQ(t->counter, 1);
+    seL4_Signal(ntfn);
+    KT_EQ(t->counter, 2);
+    /* without the SC on the notification, a signal cannot make it run */
+    KT_OK(seL4_SchedContext_UnbindObject(t->sc, ntfn));
+    seL4_Signal(ntfn);
+    yield_n(3);
+    KT_EQ(t->counter, 2);
+}
+
+/* ---- Consumed */
+KTEST(sched_consumed_fresh_sc_is_zero)
+{
+    KT_CAP(sc, new_sc(8, 1000, 1000));
+    seL4_SchedContext_Consumed_t r = seL4_SchedContext_Consumed(sc);
+    KT_OK(r.error);
+    KT_EQ(r.consumed, 0);
+}
+
+KTEST(sched_consumed_counts_and_resets)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, spinner, KT_PRIO));
+    KT_OK(configure(t->sc, 1000, 1000, 0, 0, 0));
+    KT_DO(kt_thread_start(t));
+    yield_n(3); /* it spins three full timeslices of 1 ms */
+    KT_OK(seL4_TCB_Suspend(t->tcb));
+    seL4_SchedContext_Consumed_t r = seL4_SchedContext_Consumed(t->sc);
+    KT_OK(r.error);
+    KT_GE(r.consumed, 2900);
+    KT_LE(r.consumed, 3300);
+    r = seL4_SchedContext_Consumed(t->sc);
+    KT_OK(r.error);
+    KT_EQ(r.consumed, 0);
+}
+
+KTEST(sched_consumed_of_own_sc)
+{
+    seL4_SchedContext_Consumed_t r = seL4_SchedContext_Consumed(seL4_CapInitThreadSC);
+    KT_OK(r.error);
+    volatile seL4_Word n = 0;
+    for (int i = 0; i < 250000; i++) {
+        n++;
+    }
+    r = seL4_SchedContext_Consumed(seL4_CapInitThreadSC);
+    KT_OK(r.error);
+    KT_GE(r.consumed, 500);
+}
+
+/* ---- YieldTo */
+KTEST(sched_yield_to_checks)
+{
+    KT_CAP(unbound, new_sc(8, 1000, 1000));
+    seL4_SchedContext_YieldTo_t r = seL4_SchedContext_YieldTo(unbound);
+    KT_ERR(r.error, seL4_IllegalOperation);
+    r = seL4_SchedContext_YieldTo(seL4_CapInitThreadSC);
+    KT_ERR(r.error, seL4_IllegalOperation);
+}
+
+/* arg[0] = an SC whose thread's priority is above this thread's MCP. */
+static void yield_to_above_mcp(kt_thread_t *t)
+{
+    seL4_SchedContext_YieldTo_t r = seL4_SchedContext_YieldTo(t->arg[0]);
+    t->result[0] = (seL4_Word)r.error;
+}
+
+KTEST(sched_yield_to_priority_above_mcp)
+{
+    kt_thread_t *high = &kt_threads[0], *caller = &kt_threads[1];
+    KT_DO(kt_thread_new(high, spinner, KT_PRIO + 2)); /* never started */
+    KT_DO(kt_thread_new(caller, yield_to_above_mcp, KT_PRIO + 1)); /* MCP = KT_PRIO + 1 */
+    caller->arg[0] = high->sc;
+    caller->result[0] = ~0ul;
+    KT_DO(kt_thread_start(caller)); /* higher priority: done before Resume returns */
+    KT_TRUE(caller->done);
+    KT_ERR(caller->result[0], seL4_IllegalOperation);
+}
+
+KTEST(sched_yield_to_runs_target_first)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, spinner, KT_PRIO));
+    KT_OK(configure(t->sc, 1000, 1000, 0, 0, 0));
+    KT_DO(kt_thread_start(t));
+    KT_EQ(t->counter, 0); /* same priority: queued behind us */
+    seL4_SchedContext_YieldTo_t r = seL4_SchedContext_YieldTo(t->sc);
+    KT_OK(r.error);
+    KT_NE(t->counter, 0);
+    /* the result is what the target consumed, reported when we run again: a timeslice */
+    KT_GE(r.consumed, 900);
+    KT_LE(r.consumed, 1200);
+}
+
+KTEST(sched_yield_to_lower_priority_returns_at_once)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, spinner, KT_PRIO - 1));
+    KT_DO(kt_thread_start(t));
+    seL4_SchedContext_YieldTo_t r = seL4_SchedContext_YieldTo(t->sc);
+    KT_OK(r.error);
+    KT_EQ(t->counter, 0);
+    KT_EQ(r.consumed, 0);
+}
+
+/* ---- priorities */
+KTEST(sched_higher_priority_runs_first)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, set_done_flag, KT_PRIO + 1));
+    KT_DO(kt_thread_start(t));
+    /* it preempted us as soon as it became runnable */
+    KT_EQ(t->counter, 1);
+    KT_TRUE(t->done);
+}
+
+KTEST(sched_lower_priority_waits)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_CAP(ntfn, kt_alloc(seL4_NotificationObject, 0));
+    KT_DO(kt_thread_new(t, flag_and_signal, KT_PRIO - 1));
+    t->arg[0] = ntfn;
+    KT_DO(kt_thread_start(t));
+    yield_n(5); /* Yield never hands the CPU to a lower priority */
+    KT_EQ(t->counter, 0);
+    seL4_Word badge;
+    seL4_Wait(ntfn, &badge); /* we block: now it runs */
+    KT_EQ(t->counter, 1);
+}
+
+KTEST(sched_signal_preempts_for_higher_priority)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_CAP(ntfn, kt_alloc(seL4_NotificationObject, 0));
+    KT_CAP(badged, kt_mint(ntfn, seL4_AllRights, 0x42));
+    KT_DO(kt_thread_new(t, waiter, KT_PRIO + 1));
+    t->arg[0] = ntfn;
+    KT_DO(kt_thread_start(t));
+    KT_EQ(t->counter, 0);
+    seL4_Signal(badged);
+    KT_EQ(t->counter, 1);
+    KT_EQ(t->result[0], 0x42);
+    seL4_Signal(badged);
+    KT_EQ(t->counter, 2);
+}
+
+KTEST(sched_set_priority_above_root_preempts)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, set_done_flag, KT_PRIO - 1));
+    KT_DO(kt_thread_start(t));
+    KT_EQ(t->counter, 0);
+    KT_OK(seL4_TCB_SetPriority(t->tcb, seL4_CapInitThreadTCB, KT_PRIO + 1));
+    KT_EQ(t->counter, 1);
+}
+
+/* ---- Yield and round robin */
+KTEST(sched_yield_alternates_same_priority)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, yielder, KT_PRIO));
+    KT_DO(kt_thread_start(t));
+    KT_EQ(t->counter, 0);
+    for (seL4_Word i = 1; i <= 10; i++) {
+        seL4_Yield();
+        KT_EQ(t->counter, i);
+    }
+}
+
+KTEST(sched_yield_alone_returns)
+{
+    for (int i = 0; i < 100; i++) {
+        seL4_Yield();
+    }
+    KT_TRUE(true);
+}
+
+/* arg[0] = the other thread, arg[1] = iterations, arg[2] = notification signalled at the end;
+ * result[0] = the other's counter halfway. */
+static void rr_spinner(kt_thread_t *t)
+{
+    kt_thread_t *other = (kt_thread_t *)t->arg[0];
+    seL4_Word n = t->arg[1];
+    for (seL4_Word i = 0; i < n; i++) {
+        t->counter++;
+        if (i == n / 2) {
+            t->result[0] = other->counter;
+        }
+    }
+    seL4_Signal(t->arg[2]);
+}
+
+KTEST(sched_round_robin_shares_priority)
+{
+    kt_thread_t *a = &kt_threads[0], *b = &kt_threads[1];
+    KT_CAP(ntfn, kt_alloc(seL4_NotificationObject, 0));
+    KT_DO(kt_thread_new(a, rr_spinner, KT_PRIO));
+    KT_DO(kt_thread_new(b, rr_spinner, KT_PRIO));
+    KT_OK(configure(a->sc, 500, 500, 0, 0, 0));
+    KT_OK(configure(b->sc, 500, 500, 0, 0, 0));
+    a->arg[0] = (seL4_Word)b;
+    b->arg[0] = (seL4_Word)a;
+    a->arg[1] = b->arg[1] = 1000000; /* several ms each: many 0.5 ms timeslices */
+    KT_CAP(na, kt_mint(ntfn, seL4_AllRights, 1));
+    KT_CAP(nb, kt_mint(ntfn, seL4_AllRights, 2));
+    a->arg[2] = na;
+    b->arg[2] = nb;
+    KT_DO(kt_thread_start(a));
+    KT_DO(kt_thread_start(b));
+    seL4_Word seen = 0;
+    while (seen != 3) {
+        seL4_Word badge = 0;
+        seL4_Wait(ntfn, &badge); /* off the CPU: the two share it */
+        seen |= badge;
+    }
+    KT_NE(a->result[0], 0);
+    KT_NE(b->result[0], 0);
+    KT_NE(a->result[0], 1000000);
+    KT_NE(b->result[0], 1000000);
+}
+
+/* ---- budget enforcement */
+KTEST(sched_budget_limits_cpu_share)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, spinner, KT_PRIO + 1));
+    KT_OK(configure(t->sc, 2000, 10000, 0, 0, 0)); /* 20% */
+    KT_DO(kt_thread_start(t));
+    /* t spins above us; we only run while it waits for its next refill */
+    volatile seL4_Word mine = 0;
+    count_to(&mine, 8000000);
+    KT_OK(seL4_TCB_Suspend(t->tcb));
+    seL4_Word theirs = t->counter;
+    KT_NE(theirs, 0);
+    /* both loops cost the same: their share of the iterations is their share of the CPU */
+    seL4_Word share = theirs * 100 / (theirs + mine);
+    KT_GE(share, 14);
+    KT_LE(share, 26);
+}
+
+KTEST(sched_budget_shares_with_same_priority)
+{
+    kt_thread_t *limited = &kt_threads[0], *other = &kt_threads[1];
+    KT_DO(kt_thread_new(limited, spinner, KT_PRIO + 1));
+    KT_DO(kt_thread_new(other, spinner, KT_PRIO + 1));
+    KT_OK(configure(limited->sc, 1000, 4000, 0, 0, 0)); /* 25% */
+    KT_OK(configure(other->sc, 1000, 2000, 0, 0, 0));   /* 50% */
+    KT_DO(kt_thread_start(limited));
+    KT_DO(kt_thread_start(other));
+    volatile seL4_Word mine = 0;
+    count_to(&mine, 8000000);
+    KT_OK(seL4_TCB_Suspend(limited->tcb));
+    KT_OK(seL4_TCB_Suspend(other->tcb));
+    seL4_Word a = limited->counter, b = other->counter;
+    seL4_Word total = a + b + mine;
+    KT_NE(a, 0);
+    KT_NE(b, 0);
+    KT_GE(a * 100 / total, 18);
+    KT_LE(a * 100 / total, 31);
+    KT_GE(b * 100 / total, 40);
+    KT_LE(b * 100 / total, 56);
+}
+
+KTEST(sched_configure_running_thread_changes_budget)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, spinner, KT_PRIO + 1));
+    KT_OK(configure(t->sc, 1000, 10000, 0, 0, 0)); /* 10% */
+    KT_DO(kt_thread_start(t));
+    volatile seL4_Word mine = 0;
+    count_to(&mine, 4000000);
+    KT_OK(configure(t->sc, 5000, 10000, 0, 0, 0)); /* 50% from now on */
+    seL4_Word before = t->counter, mine_before = mine;
+    count_to(&mine, 8000000);
+    KT_OK(seL4_TCB_Suspend(t->tcb));
+    seL4_Word first = before * 100 / (before + mine_before);
+    seL4_Word later = (t->counter - before) * 100 / (t->counter - before + mine - mine_before);
+    KT_GE(first, 5);
+    KT_LE(first, 15);
+    KT_GE(later, 40);
+    KT_LE(later, 60);
+}
+
+/* ---- timeout faults */
+static int timeout_setup(kt_thread_t *t, seL4_CPtr *ep_out, seL4_Word budget, seL4_Word period,
+                         seL4_Word sc_badge)
+{
+    seL4_CPtr ep = kt_alloc(seL4_EndpointObject, 0);
+    if (ep == 0) {
+        return -1;
+    }
+    seL4_CPtr badged = kt_mint(ep, seL4_AllRights, 0x99);
+    if (badged == 0 || kt_thread_new(t, spinner, KT_PRIO) != 0) {
+        return -1;
+    }
+    seL4_Error err = configure(t->sc, budget, period, 0, sc_badge, 0);
+    if (err == seL4_NoError) {
+        err = seL4_TCB_SetTimeoutEndpoint(t->tcb, badged);
+    }
+    if (err != seL4_NoError) {
+        kt_fail(__FILE__, __LINE__, "timeout setup: %s", kt_err_name(err));
+        return -1;
+    }
+    *ep_out = ep;
+    return kt_thread_start(t);
+}
+
+KTEST(sched_timeout_fault_message)
+{
+    kt_thread_t *t = &kt_threads[0];
+    seL4_CPtr ep;
+    KT_DO(timeout_setup(t, &ep, 1000, 10000, 0x55));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_Timeout);
+    KT_EQ(seL4_MessageInfo_get_length(info), seL4_Timeout_Length);
+    KT_EQ(badge, 0x99);
+    KT_MR(seL4_Timeout_Data, 0x55);
+    KT_GE(seL4_GetMR(seL4_Timeout_Consumed), 900);
+    KT_LE(seL4_GetMR(seL4_Timeout_Consumed), 1100);
+    KT_NE(t->counter, 0);
+}
+
+KTEST(sched_timeout_fault_reply_resumes)
+{
+    kt_thread_t *t = &kt_threads[0];
+    seL4_CPtr ep;
+    KT_DO(timeout_setup(t, &ep, 1000, 5000, 7));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_Timeout);
+    seL4_Word c1 = t->counter;
+    for (int round = 0; round < 3; round++) {
+        /* label 0: the thread carries on when its budget comes back */
+        info = seL4_ReplyRecv(ep, seL4_MessageInfo_new(0, 0, 0, 0), &badge, reply);
+        KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_Timeout);
+        KT_MR(seL4_Timeout_Data, 7);
+        KT_GE(seL4_GetMR(seL4_Timeout_Consumed), 900);
+        KT_LE(seL4_GetMR(seL4_Timeout_Consumed), 1100);
+        KT_TRUE(t->counter > c1);
+        c1 = t->counter;
+    }
+}
+
+KTEST(sched_timeout_fault_blocks_until_reply)
+{
+    kt_thread_t *t = &kt_threads[0];
+    seL4_CPtr ep;
+    KT_DO(timeout_setup(t, &ep, 1000, 2000, 0));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_Timeout);
+    KT_MR(seL4_Timeout_Data, 0);
+    /* no reply yet: the thread stays blocked however long we wait */
+    seL4_Word c = t->counter;
+    volatile seL4_Word n = 0;
+    for (int i = 0; i < 2000000; i++) {
+        n++;
+    }
+    yield_n(3);
+    KT_EQ(t->counter, c);
+}
+
+KTEST(sched_round_robin_sc_never_times_out)
+{
+    kt_thread_t *t = &kt_threads[0];
+    seL4_CPtr ep;
+    KT_DO(timeout_setup(t, &ep, 1000, 1000, 0x55));
+    seL4_Word c = 0;
+    for (int i = 0; i < 5; i++) {
+        seL4_Yield(); /* it spins a whole timeslice, then round robin brings us back */
+        KT_TRUE(t->counter > c);
+        c = t->counter;
+    }
+}
+
+KTEST(sched_budget_without_timeout_endpoint_throttles)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, spinner, KT_PRIO + 1));
+    KT_OK(configure(t->sc, 1000, 100000, 0, 0, 0)); /* 1 ms per 100 ms */
+    KT_DO(kt_thread_start(t));
+    /* we run again once its budget is gone, long before its next period */
+    seL4_Word c = t->counter;
+    KT_NE(c, 0);
+    volatile seL4_Word n = 0;
+    for (int i = 0; i < 1000000; i++) {
+        n++;
+    }
+    KT_EQ(t->counter, c);
+    KT_OK(seL4_TCB_Suspend(t->tcb));
+}
+
+/* ---- domains and debug */
+KTEST(sched_domain_set_zero)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, set_done_flag, KT_PRIO));
+    KT_OK(seL4_DomainSet_Set(seL4_CapDomain, 0, t->tcb));
+    KT_OK(seL4_DomainSet_Set(seL4_CapDomain, 0, seL4_CapInitThreadTCB));
+    KT_DO(kt_thread_start(t));
+    KT_TRUE(kt_wait_done(t, 10));
+}
+
+KTEST(sched_domain_set_invalid)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, set_done_flag, KT_PRIO));
+    KT_ERR(seL4_DomainSet_Set(seL4_CapDomain, 1, t->tcb), seL4_InvalidArgument);
+    KT_MR(0, 0);
+    KT_ERR(seL4_DomainSet_Set(seL4_CapDomain, 255, t->tcb), seL4_InvalidArgument);
+    KT_MR(0, 0);
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_ERR(seL4_DomainSet_Set(seL4_CapDomain, 0, ep), seL4_InvalidArgument);
+    KT_MR(0, 1);
+    /* the domain is checked before the thread cap is looked at */
+    seL4_SetMR(0, 1);
+    KT_ERR(lark_invoke_error(seL4_CapDomain, DomainSetSet, 0, 1), seL4_InvalidArgument);
+    KT_MR(0, 0);
+    seL4_SetMR(0, 0);
+    KT_ERR(lark_invoke_error(seL4_CapDomain, DomainSetSet, 0, 1), seL4_TruncatedMessage);
+    seL4_SetCap(0, t->tcb);
+    KT_ERR(lark_invoke_error(seL4_CapDomain, DomainSetSet, 1, 0), seL4_TruncatedMessage);
+    KT_ERR(lark_invoke_error(seL4_CapDomain, TCBSuspend, 0, 0), seL4_IllegalOperation);
+}
+
+KTEST(sched_debug_dump_scheduler)
+{
+    kt_thread_t *a = &kt_threads[0], *b = &kt_threads[1], *c = &kt_threads[2];
+    KT_CAP(ntfn, kt_alloc(seL4_NotificationObject, 0));
+    KT_DO(kt_thread_new(a, yielder, KT_PRIO));
+    KT_DO(kt_thread_new(b, waiter, KT_PRIO + 1));
+    KT_DO(kt_thread_new(c, spinner, KT_PRIO + 1));
+    b->arg[0] = ntfn;
+    KT_OK(configure(c->sc, 100, 100000, 0, 0, 0));
+    KT_DO(kt_thread_start(a));
+    KT_DO(kt_thread_start(b));
+    KT_DO(kt_thread_start(c)); /* runs 100 us, then waits for its refill */
+    seL4_DebugDumpScheduler();
+    seL4_Yield();
+    seL4_DebugDumpScheduler();
+    KT_NE(a->counter, 0);
+}
