@@ -17,6 +17,8 @@
 
 /* Smallest useful budget in ticks; sched_init sets it from the timebase. */
 extern word_t refill_min_budget;
+/* The kernel's worst-case run time per entry in ticks (KERNEL_WCET_US). */
+extern word_t refill_kernel_wcet;
 
 static inline bool sc_is_round_robin(const struct sched_context *sc) { return sc->period == 0; }
 static inline bool sc_is_active(const struct sched_context *sc) { return sc->refill_max > 0; }

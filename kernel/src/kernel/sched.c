@@ -21,6 +21,7 @@ static word_t programmed_deadline;
 void sched_init(void)
 {
     refill_min_budget = us_to_ticks(MIN_BUDGET_US);
+    refill_kernel_wcet = us_to_ticks(KERNEL_WCET_US);
     ks_cur_time = timer_now();
     ks_consumed = 0;
     programmed_deadline = 0;
@@ -76,14 +77,24 @@ void sched_possible_switch_to(struct tcb *t)
     }
 }
 
+/* The running SC has time not charged yet: its refills are stale until the next commit. */
+static bool charge_pending(const struct sched_context *sc)
+{
+    return sc == ks_cur_sc && ks_consumed > 0;
+}
+
+static bool sc_released_now(struct sched_context *sc)
+{
+    return refill_ready(sc, ks_cur_time) && refill_sufficient(sc, 0);
+}
+
 void sched_wake(struct tcb *t)
 {
     if (!thread_is_runnable(t) || !t->sc || !sc_is_active(t->sc)) {
         return;
     }
     struct sched_context *sc = t->sc;
-    /* The SC of the running thread is charged later; comparing it now would be stale. */
-    if (sc != ks_cur_sc && (!refill_ready(sc, ks_cur_time) || !refill_sufficient(sc, 0))) {
+    if (!charge_pending(sc) && !sc_released_now(sc)) {
         postpone(t);
         return;
     }
@@ -99,7 +110,7 @@ void sched_context_resume(struct sched_context *sc)
     if (!thread_is_runnable(t) || t->in_release_queue) {
         return;
     }
-    if (sc != ks_cur_sc && (!refill_ready(sc, ks_cur_time) || !refill_sufficient(sc, 0))) {
+    if (!charge_pending(sc) && !sc_released_now(sc)) {
         postpone(t);
     }
 }
@@ -303,7 +314,9 @@ void schedule(void)
     if (ks_cur_sc != t->sc) {
         sched_commit_time();
         ks_cur_sc = t->sc;
-        if (ks_cur_sc && !sc_is_round_robin(ks_cur_sc)) {
+        /* A constant-bandwidth SC catches up on refills when its thread is switched to; a
+         * sporadic one did when its thread woke (seL4 switchSchedContext). */
+        if (ks_cur_sc && sc_is_active(ks_cur_sc) && !ks_cur_sc->sporadic) {
             refill_unblock_check(ks_cur_sc, ks_cur_time);
         }
     }

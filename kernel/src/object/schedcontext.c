@@ -255,8 +255,10 @@ static void configure(struct sched_context *sc, word_t budget, word_t period,
     sc->badge = badge;
     sc->sporadic = (flags & SC_FLAG_SPORADIC) != 0;
     if (budget == period) {
-        refill_new(sc, MIN_REFILLS, budget, 0, ks_cur_time); /* round robin */
-    } else if (sc_is_active(sc) && t && !sc_is_round_robin(sc)) {
+        period = 0; /* round robin: the budget is always ready again */
+        max_refills = MIN_REFILLS;
+    }
+    if (sc_is_active(sc)) {
         refill_update(sc, max_refills, budget, period, ks_cur_time);
     } else {
         refill_new(sc, max_refills, budget, period, ks_cur_time);

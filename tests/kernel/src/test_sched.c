@@ -646,11 +646,16 @@ KTEST(sched_configure_running_thread_changes_budget)
     KT_DO(kt_thread_start(t));
     volatile seL4_Word mine = 0;
     count_to(&mine, 4000000);
-    KT_OK(configure(t->sc, 5000, 10000, 0, 0, 0)); /* 50% from now on */
-    seL4_Word before = t->counter, mine_before = mine;
+    KT_OK(configure(t->sc, 5000, 10000, 0, 0, 0)); /* 50% */
+    seL4_Word before_change = t->counter;
+    /* The extra budget is first released one period after the current refill (no window
+     * of the new period may see more than the new budget): let that pass, then measure. */
     count_to(&mine, 8000000);
+    KT_TRUE(t->counter > before_change);
+    seL4_Word before = t->counter, mine_before = mine;
+    count_to(&mine, 16000000);
     KT_OK(seL4_TCB_Suspend(t->tcb));
-    seL4_Word first = before * 100 / (before + mine_before);
+    seL4_Word first = before_change * 100 / (before_change + 4000000);
     seL4_Word later = (t->counter - before) * 100 / (t->counter - before + mine - mine_before);
     KT_GE(first, 5);
     KT_LE(first, 15);
