@@ -172,10 +172,13 @@ void sched_commit_time(void)
     ks_consumed = 0;
 }
 
+/* The fault path delivers only through an endpoint it may send on and get a reply
+ * through; anything else must not leave the thread running on an empty budget. */
 static bool valid_timeout_handler(const struct tcb *t)
 {
     cap_t c = t->slots[TCB_TIMEOUT_EP_SLOT].cap;
-    return cap_type(c) == CAP_ENDPOINT;
+    return cap_type(c) == CAP_ENDPOINT && (cap_rights(c) & RIGHT_WRITE) &&
+           (cap_rights(c) & (RIGHT_GRANT | RIGHT_GRANT_REPLY));
 }
 
 static void end_timeslice(bool can_timeout_fault)

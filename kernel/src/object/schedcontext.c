@@ -78,14 +78,20 @@ word_t sched_context_update_consumed(struct sched_context *sc)
     return us;
 }
 
-void sched_context_finalise(struct sched_context *sc)
+/* The call stack this SC was donated along no longer returns it (seL4 clears scReply). */
+static void sched_context_drop_call_stack(struct sched_context *sc)
 {
-    sched_context_unbind_tcb(sc);
-    sched_context_unbind_ntfn(sc);
     if (sc->reply) {
         sc->reply->sc = NULL;
         sc->reply = NULL;
     }
+}
+
+void sched_context_finalise(struct sched_context *sc)
+{
+    sched_context_unbind_tcb(sc);
+    sched_context_unbind_ntfn(sc);
+    sched_context_drop_call_stack(sc);
     sched_complete_yield_to(sc->yield_from);
     if (sc == ks_cur_sc) {
         ks_cur_sc = NULL;
@@ -229,6 +235,7 @@ exception_t decode_sched_context_invocation(struct invocation *inv)
         }
         sched_context_unbind_tcb(sc);
         sched_context_unbind_ntfn(sc);
+        sched_context_drop_call_stack(sc);
         return EXCEPTION_NONE;
     case SCHED_CONTEXT_UNBIND_OBJECT:
         return sc_unbind_object(inv, sc);

@@ -776,6 +776,211 @@ KTEST(sched_budget_without_timeout_endpoint_throttles)
     KT_OK(seL4_TCB_Suspend(t->tcb));
 }
 
+/* arg[0] = a notification nobody waits on: a syscall every iteration, so the budget often
+ * runs out on kernel entry (the syscall is restarted after the fault is handled). */
+static void signalling_spinner(kt_thread_t *t)
+{
+    for (;;) {
+        t->counter++;
+        seL4_Signal(t->arg[0]);
+    }
+}
+
+KTEST(sched_timeout_fault_in_syscalls_restarts)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_CAP(ntfn, kt_alloc(seL4_NotificationObject, 0));
+    KT_DO(kt_thread_new(t, signalling_spinner, KT_PRIO));
+    t->arg[0] = ntfn;
+    KT_OK(configure(t->sc, 500, 2000, 0, 0x31, 0));
+    KT_OK(seL4_TCB_SetTimeoutEndpoint(t->tcb, ep));
+    KT_DO(kt_thread_start(t));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    seL4_Word badge = ~0ul;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge, reply);
+    KT_EQ(badge, 0);
+    for (int round = 0; round < 4; round++) {
+        KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_Timeout);
+        KT_EQ(seL4_MessageInfo_get_length(info), seL4_Timeout_Length);
+        KT_MR(seL4_Timeout_Data, 0x31);
+        KT_GE(seL4_GetMR(seL4_Timeout_Consumed), 450);
+        KT_LE(seL4_GetMR(seL4_Timeout_Consumed), 600);
+        seL4_Word c = t->counter;
+        info = seL4_ReplyRecv(ep, seL4_MessageInfo_new(0, 0, 0, 0), &badge, reply);
+        KT_TRUE(t->counter > c);
+    }
+}
+
+KTEST(sched_timeout_fault_reply_nonzero_label_stops_thread)
+{
+    kt_thread_t *t = &kt_threads[0];
+    seL4_CPtr ep;
+    KT_DO(timeout_setup(t, &ep, 1000, 2000, 0));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_Timeout);
+    seL4_Send(reply, seL4_MessageInfo_new(1, 0, 0, 0));
+    seL4_Word c = t->counter;
+    volatile seL4_Word n = 0;
+    count_to(&n, 2000000); /* several periods */
+    KT_EQ(t->counter, c);
+    /* Resume restarts it, and it faults again when the budget runs out */
+    KT_OK(seL4_TCB_Resume(t->tcb));
+    info = seL4_Recv(ep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_Timeout);
+    KT_TRUE(t->counter > c);
+}
+
+KTEST(sched_timeout_handler_can_raise_budget)
+{
+    kt_thread_t *t = &kt_threads[0];
+    seL4_CPtr ep;
+    KT_DO(timeout_setup(t, &ep, 1000, 10000, 0));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_Timeout);
+    /* round robin from now on: no more timeout faults, it shares the CPU with us. The
+     * reconfigured SC keeps its current refill, due one period (10 ms) after the last. */
+    KT_OK(configure(t->sc, 1000, 1000, 0, 0, 0));
+    seL4_Send(reply, seL4_MessageInfo_new(0, 0, 0, 0));
+    volatile seL4_Word n = 0;
+    count_to(&n, 3000000);
+    seL4_Word c = t->counter;
+    for (int i = 0; i < 4; i++) {
+        seL4_Yield();
+        KT_TRUE(t->counter > c);
+        c = t->counter;
+    }
+    info = seL4_NBRecv(ep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), 0);
+}
+
+KTEST(sched_timeout_endpoint_removed_throttles)
+{
+    kt_thread_t *t = &kt_threads[0];
+    seL4_CPtr ep;
+    KT_DO(timeout_setup(t, &ep, 1000, 3000, 0));
+    KT_OK(seL4_TCB_SetTimeoutEndpoint(t->tcb, seL4_CapNull));
+    /* no handler: the thread waits for its refills instead, and never blocks on ep */
+    seL4_Word c = t->counter;
+    for (int i = 0; i < 4; i++) {
+        volatile seL4_Word n = 0;
+        count_to(&n, 1000000);
+        seL4_Yield();
+        KT_TRUE(t->counter > c);
+        c = t->counter;
+    }
+    seL4_Word badge = 0;
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    seL4_MessageInfo_t info = seL4_NBRecv(ep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), 0);
+}
+
+KTEST(sched_consumed_reset_by_timeout_fault)
+{
+    kt_thread_t *t = &kt_threads[0];
+    seL4_CPtr ep;
+    KT_DO(timeout_setup(t, &ep, 1000, 10000, 0));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_Timeout);
+    KT_GE(seL4_GetMR(seL4_Timeout_Consumed), 900);
+    /* the fault message took the consumed time with it */
+    seL4_SchedContext_Consumed_t r = seL4_SchedContext_Consumed(t->sc);
+    KT_OK(r.error);
+    KT_LE(r.consumed, 50);
+}
+
+KTEST(sched_delete_sc_waiting_for_refill)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, spinner, KT_PRIO + 1));
+    KT_OK(configure(t->sc, 500, 5000, 0, 0, 0));
+    KT_DO(kt_thread_start(t)); /* spins 0.5 ms, then waits in the release queue */
+    seL4_Word c = t->counter;
+    KT_NE(c, 0);
+    KT_OK(seL4_CNode_Delete(KT_ROOT, t->sc, KT_DEPTH));
+    volatile seL4_Word n = 0;
+    count_to(&n, 3000000); /* past the release time it had */
+    KT_EQ(t->counter, c);
+}
+
+KTEST(sched_bind_to_suspended_thread_waits_for_resume)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new_passive(t, spinner, KT_PRIO));
+    KT_DO(kt_thread_start(t));
+    KT_OK(seL4_TCB_Suspend(t->tcb));
+    KT_CAP(sc, new_sc(8, 1000, 1000));
+    KT_OK(seL4_SchedContext_Bind(sc, t->tcb));
+    yield_n(3);
+    KT_EQ(t->counter, 0);
+    KT_OK(seL4_TCB_Resume(t->tcb));
+    yield_n(2);
+    KT_NE(t->counter, 0);
+}
+
+KTEST(sched_yield_to_blocked_thread_returns)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_CAP(ntfn, kt_alloc(seL4_NotificationObject, 0));
+    KT_DO(kt_thread_new(t, waiter, KT_PRIO));
+    t->arg[0] = ntfn;
+    KT_DO(kt_thread_start(t));
+    yield_n(2); /* it blocks in Wait */
+    seL4_SchedContext_YieldTo_t r = seL4_SchedContext_YieldTo(t->sc);
+    KT_OK(r.error);
+    KT_EQ(t->counter, 0);
+    KT_LE(r.consumed, 50);
+}
+
+static volatile char rr_log[32];
+static volatile seL4_Word rr_log_len;
+
+/* arg[0] = its letter: logs it and yields, five times. */
+static void logging_yielder(kt_thread_t *t)
+{
+    for (int i = 0; i < 5; i++) {
+        rr_log[rr_log_len++] = (char)t->arg[0];
+        seL4_Yield();
+    }
+}
+
+KTEST(sched_yield_round_robin_order)
+{
+    kt_memset((void *)rr_log, 0, sizeof(rr_log));
+    rr_log_len = 0;
+    kt_thread_t *th[3] = {&kt_threads[0], &kt_threads[1], &kt_threads[2]};
+    for (int i = 0; i < 3; i++) {
+        KT_DO(kt_thread_new(th[i], logging_yielder, KT_PRIO));
+        th[i]->arg[0] = (seL4_Word)('a' + i);
+        KT_DO(kt_thread_start(th[i])); /* queued behind us in this order */
+    }
+    KT_EQ(rr_log_len, 0);
+    KT_TRUE(kt_wait_done(th[2], 20));
+    KT_TRUE(th[0]->done && th[1]->done);
+    /* each Yield sends its caller to the back of the queue: strict turns */
+    KT_EQ(kt_strcmp((const char *)rr_log, "abcabcabcabcabc"), 0);
+}
+
+KTEST(sched_sporadic_budget_limits_cpu_share)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, spinner, KT_PRIO + 1));
+    KT_OK(configure(t->sc, 1000, 4000, 4, 0, seL4_SchedContext_Sporadic)); /* 25% */
+    KT_DO(kt_thread_start(t));
+    volatile seL4_Word mine = 0;
+    count_to(&mine, 8000000);
+    KT_OK(seL4_TCB_Suspend(t->tcb));
+    seL4_Word share = t->counter * 100 / (t->counter + mine);
+    KT_GE(share, 19);
+    KT_LE(share, 31);
+}
+
 /* ---- domains and debug */
 KTEST(sched_domain_set_zero)
 {
