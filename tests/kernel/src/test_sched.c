@@ -1014,6 +1014,44 @@ KTEST(sched_domain_set_invalid)
     KT_ERR(lark_invoke_error(seL4_CapDomain, TCBSuspend, 0, 0), seL4_IllegalOperation);
 }
 
+/* One domain and a schedule of two entries (seL4's defaults): only entry 0 is
+ * configurable, entry 1 stays the end marker. */
+KTEST(sched_domain_schedule_configure)
+{
+    KT_OK(seL4_DomainSet_ScheduleConfigure(seL4_CapDomain, 0, 0, 1000000));
+    KT_ERR(seL4_DomainSet_ScheduleConfigure(seL4_CapDomain, 1, 0, 1000), seL4_RangeError);
+    KT_MR(0, 0);
+    KT_MR(1, 0);
+    KT_ERR(seL4_DomainSet_ScheduleConfigure(seL4_CapDomain, 0, 1, 1000), seL4_RangeError);
+    KT_MR(0, 0);
+    KT_MR(1, 0);
+    KT_ERR(seL4_DomainSet_ScheduleConfigure(seL4_CapDomain, 0, 0, 1ull << 56), seL4_InvalidArgument);
+    KT_MR(0, 2);
+    /* the starting entry cannot become an end marker */
+    KT_ERR(seL4_DomainSet_ScheduleConfigure(seL4_CapDomain, 0, 0, 0), seL4_InvalidArgument);
+    KT_MR(0, 2);
+    seL4_SetMR(0, 0);
+    seL4_SetMR(1, 0);
+    KT_ERR(lark_invoke_error(seL4_CapDomain, DomainScheduleConfigure, 0, 2), seL4_TruncatedMessage);
+    KT_OK(seL4_DomainSet_ScheduleConfigure(seL4_CapDomain, 0, 0, (1ull << 56) - 1));
+}
+
+KTEST(sched_domain_schedule_set_start)
+{
+    KT_OK(seL4_DomainSet_ScheduleSetStart(seL4_CapDomain, 0));
+    KT_ERR(seL4_DomainSet_ScheduleSetStart(seL4_CapDomain, 1), seL4_InvalidArgument);
+    KT_MR(0, 0);
+    KT_ERR(seL4_DomainSet_ScheduleSetStart(seL4_CapDomain, 2), seL4_RangeError);
+    KT_MR(0, 0);
+    KT_MR(1, 1);
+    KT_ERR(lark_invoke_error(seL4_CapDomain, DomainScheduleSetStart, 0, 0), seL4_TruncatedMessage);
+    /* still running, still scheduled as before */
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, set_done_flag, KT_PRIO));
+    KT_DO(kt_thread_start(t));
+    KT_TRUE(kt_wait_done(t, 10));
+}
+
 KTEST(sched_debug_dump_scheduler)
 {
     kt_thread_t *a = &kt_threads[0], *b = &kt_threads[1], *c = &kt_threads[2];
