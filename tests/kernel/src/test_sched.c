@@ -981,6 +981,77 @@ KTEST(sched_sporadic_budget_limits_cpu_share)
     KT_LE(share, 31);
 }
 
+/* arg[0] = endpoint, arg[1] = reply object: takes one call, then spins on the caller's SC. */
+static void spinning_server(kt_thread_t *t)
+{
+    seL4_Word badge;
+    seL4_Recv(t->arg[0], &badge, t->arg[1]);
+    t->result[0] = 1;
+    count_to(&t->counter, ~0ul);
+}
+
+/* arg[0] = endpoint: calls it once. */
+static void caller(kt_thread_t *t)
+{
+    seL4_Call(t->arg[0], seL4_MessageInfo_new(0, 0, 0, 0));
+    t->result[0] = 1;
+}
+
+KTEST(sched_timeout_fault_of_passive_server_carries_client_badge)
+{
+    kt_thread_t *server = &kt_threads[0], *client = &kt_threads[1];
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_CAP(tep, kt_alloc(seL4_EndpointObject, 0));
+    KT_CAP(server_reply, kt_alloc(seL4_ReplyObject, 0));
+    KT_DO(kt_thread_new(server, spinning_server, KT_PRIO + 1));
+    server->arg[0] = ep;
+    server->arg[1] = server_reply;
+    KT_OK(seL4_TCB_SetTimeoutEndpoint(server->tcb, tep));
+    KT_DO(kt_thread_start(server)); /* blocks in Recv at once */
+    KT_EQ(server->result[0], 0);
+    /* passive from now on: it runs only on SCs donated by its callers */
+    KT_OK(seL4_SchedContext_UnbindObject(server->sc, server->tcb));
+    KT_DO(kt_thread_new(client, caller, KT_PRIO + 1));
+    client->arg[0] = ep;
+    KT_OK(configure(client->sc, 1000, 10000, 0, 0x77, 0));
+    KT_DO(kt_thread_start(client)); /* calls; the server spins on its SC until it is empty */
+    KT_EQ(server->result[0], 1);
+    KT_EQ(client->result[0], 0);
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    seL4_Word badge = ~0ul;
+    seL4_MessageInfo_t info = seL4_NBRecv(tep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_Timeout);
+    KT_EQ(seL4_MessageInfo_get_length(info), seL4_Timeout_Length);
+    KT_MR(seL4_Timeout_Data, 0x77);
+    KT_GE(seL4_GetMR(seL4_Timeout_Consumed), 900);
+    KT_LE(seL4_GetMR(seL4_Timeout_Consumed), 1100);
+}
+
+/* arg[0] = its own SC cap: deletes it, then reports the result. */
+static void delete_own_sc(kt_thread_t *t)
+{
+    seL4_Error err = seL4_CNode_Delete(KT_ROOT, t->arg[0], KT_DEPTH);
+    t->result[0] = (seL4_Word)err;
+    t->counter = 1;
+}
+
+KTEST(sched_thread_deleting_its_own_sc_stops)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, delete_own_sc, KT_PRIO + 1));
+    t->arg[0] = t->sc;
+    t->result[0] = ~0ul;
+    KT_DO(kt_thread_start(t));
+    /* the delete went through, but the thread has nothing to run on any more */
+    KT_TRUE(kt_slot_empty(t->sc));
+    yield_n(3);
+    KT_EQ(t->counter, 0);
+    KT_CAP(sc, new_sc(8, 1000, 1000));
+    KT_OK(seL4_SchedContext_Bind(sc, t->tcb));
+    KT_EQ(t->counter, 1); /* higher priority: runs at once, past its Delete */
+    KT_ERR(t->result[0], seL4_NoError);
+}
+
 /* ---- domains and debug */
 KTEST(sched_domain_set_zero)
 {
