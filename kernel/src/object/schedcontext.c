@@ -68,11 +68,10 @@ void sched_context_unbind_ntfn(struct sched_context *sc)
     }
 }
 
+/* As seL4's schedContext_updateConsumed: the running SC's time since the last commit is
+ * not included (it is charged at the next budget check, Yield or SC switch). */
 word_t sched_context_update_consumed(struct sched_context *sc)
 {
-    if (sc == ks_cur_sc) {
-        sched_commit_time();
-    }
     word_t us = ticks_to_us(sc->consumed);
     sc->consumed = 0;
     return us;
