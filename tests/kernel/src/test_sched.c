@@ -833,6 +833,39 @@ KTEST(sched_timeout_fault_reply_nonzero_label_stops_thread)
     KT_TRUE(t->counter > c);
 }
 
+static volatile seL4_Word redirected_runs;
+
+/* Where a timeout handler sends the spinner: it never returns (its ra is not meaningful). */
+static void __attribute__((noreturn, noinline)) redirected_entry(void)
+{
+    for (;;) {
+        redirected_runs++;
+    }
+}
+
+KTEST(sched_timeout_reply_sets_registers)
+{
+    kt_thread_t *t = &kt_threads[0];
+    seL4_CPtr ep;
+    redirected_runs = 0;
+    KT_DO(timeout_setup(t, &ep, 1000, 2000, 0));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_Timeout);
+    /* a one-word reply sets the FaultIP: the thread goes on somewhere else */
+    seL4_SetMR(seL4_TimeoutReply_FaultIP, (seL4_Word)redirected_entry);
+    info = seL4_ReplyRecv(ep, seL4_MessageInfo_new(0, 0, 0, 1), &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_Timeout);
+    KT_NE(redirected_runs, 0);
+    seL4_Word c = t->counter;
+    seL4_Word r = redirected_runs;
+    info = seL4_ReplyRecv(ep, seL4_MessageInfo_new(0, 0, 0, 0), &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_Timeout);
+    KT_EQ(t->counter, c);
+    KT_TRUE(redirected_runs > r);
+}
+
 KTEST(sched_timeout_handler_can_raise_budget)
 {
     kt_thread_t *t = &kt_threads[0];
