@@ -210,7 +210,7 @@ void sched_charge_budget(word_t consumed, bool can_timeout_fault)
     sc->consumed += consumed;
     ks_consumed = 0;
     struct tcb *cur = ks_cur_thread;
-    if (cur && thread_is_runnable(cur) && cur->sc == sc) {
+    if (sched_is_schedulable(cur) && cur->sc == sc) {
         end_timeslice(can_timeout_fault);
         sched_reschedule_required();
     }
