@@ -663,6 +663,106 @@ KTEST(sched_configure_running_thread_changes_budget)
     KT_LE(later, 60);
 }
 
+/* ---- a used-up budget cannot be escaped */
+/* t spins at KT_PRIO + 1 on 1 ms every 100 ms: by the time this returns it waits for its
+ * next refill, 99 ms away. */
+static int start_throttled(kt_thread_t *t)
+{
+    if (kt_thread_new(t, spinner, KT_PRIO + 1) != 0) {
+        return -1;
+    }
+    seL4_Error err = configure(t->sc, 1000, 100000, 0, 0, 0);
+    if (err != seL4_NoError) {
+        kt_fail(__FILE__, __LINE__, "configure: %s", kt_err_name(err));
+        return -1;
+    }
+    return kt_thread_start(t);
+}
+
+static void spin_ms(seL4_Word ms)
+{
+    volatile seL4_Word n = 0;
+    count_to(&n, ms * 200000); /* about 5 instructions an iteration */
+}
+
+KTEST(sched_suspend_resume_keeps_budget_used)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(start_throttled(t));
+    seL4_Word c = t->counter;
+    KT_NE(c, 0);
+    KT_OK(seL4_TCB_Suspend(t->tcb));
+    KT_OK(seL4_TCB_Resume(t->tcb));
+    spin_ms(3);
+    KT_EQ(t->counter, c);
+}
+
+KTEST(sched_priority_change_keeps_budget_used)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(start_throttled(t));
+    seL4_Word c = t->counter;
+    KT_OK(seL4_TCB_SetPriority(t->tcb, seL4_CapInitThreadTCB, KT_PRIO + 2));
+    spin_ms(3);
+    KT_EQ(t->counter, c);
+}
+
+KTEST(sched_rebinding_used_sc_keeps_budget_used)
+{
+    kt_thread_t *a = &kt_threads[0], *b = &kt_threads[1];
+    KT_DO(start_throttled(a));
+    KT_DO(kt_thread_new_passive(b, spinner, KT_PRIO + 1));
+    KT_DO(kt_thread_start(b)); /* runnable, but nothing to run on */
+    KT_OK(seL4_SchedContext_UnbindObject(a->sc, a->tcb));
+    KT_OK(seL4_SchedContext_Bind(a->sc, b->tcb));
+    spin_ms(3);
+    KT_EQ(b->counter, 0);
+}
+
+KTEST(sched_reconfigure_same_budget_keeps_budget_used)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(start_throttled(t));
+    seL4_Word c = t->counter;
+    KT_OK(configure(t->sc, 1000, 100000, 0, 0, 0));
+    spin_ms(3);
+    KT_EQ(t->counter, c);
+}
+
+KTEST(sched_many_threads_mixed_budgets)
+{
+    static const struct {
+        seL4_Word prio, budget, period;
+    } cfg[] = {
+        {KT_PRIO + 2, 300, 3000}, {KT_PRIO + 2, 500, 5000}, {KT_PRIO + 1, 1000, 10000},
+        {KT_PRIO + 1, 200, 2000}, {KT_PRIO + 3, 100, 4000}, {KT_PRIO + 1, 700, 7000},
+    };
+    enum { N = sizeof(cfg) / sizeof(cfg[0]) };
+    for (int i = 0; i < N; i++) {
+        kt_thread_t *t = &kt_threads[i];
+        KT_DO(kt_thread_new(t, spinner, cfg[i].prio));
+        KT_OK(configure(t->sc, cfg[i].budget, cfg[i].period, i % 3, i, i & 1));
+    }
+    for (int i = 0; i < N; i++) {
+        KT_DO(kt_thread_start(&kt_threads[i]));
+    }
+    volatile seL4_Word mine = 0;
+    count_to(&mine, 4000000);
+    for (int i = 0; i < N; i++) {
+        KT_OK(seL4_TCB_Suspend(kt_threads[i].tcb));
+    }
+    seL4_Word total = mine;
+    for (int i = 0; i < N; i++) {
+        total += kt_threads[i].counter;
+    }
+    /* every helper had its 10% or less (2.5% for the last-but-one), and we got the rest */
+    for (int i = 0; i < N; i++) {
+        KT_NE(kt_threads[i].counter, 0);
+        KT_LE(kt_threads[i].counter * 1000 / total, cfg[i].budget * 1000 / cfg[i].period + 25);
+    }
+    KT_GE(mine * 100 / total, 35);
+}
+
 /* ---- timeout faults */
 static int timeout_setup(kt_thread_t *t, seL4_CPtr *ep_out, seL4_Word budget, seL4_Word period,
                          seL4_Word sc_badge)
