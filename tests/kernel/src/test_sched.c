@@ -219,6 +219,21 @@ KTEST(sched_bind_gives_passive_thread_the_cpu)
     KT_NE(t->counter, 0);
 }
 
+KTEST(sched_configure_activates_bound_sc)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new_passive(t, spinner, KT_PRIO));
+    KT_DO(kt_thread_start(t));
+    /* a runnable thread may take an SC that is not configured yet: it still cannot run */
+    KT_CAP(sc, kt_alloc(seL4_SchedContextObject, 8));
+    KT_OK(seL4_SchedContext_Bind(sc, t->tcb));
+    yield_n(3);
+    KT_EQ(t->counter, 0);
+    KT_OK(configure(sc, 1000, 1000, 0, 0, 0));
+    yield_n(2);
+    KT_NE(t->counter, 0);
+}
+
 KTEST(sched_bind_sc_already_bound_to_tcb)
 {
     kt_thread_t *a = &kt_threads[0], *b = &kt_threads[1];
