@@ -401,6 +401,39 @@ KTEST(sched_bound_notification_sc_lent_to_passive_waiter)
     KT_EQ(t->counter, 2);
 }
 
+/* arg[0] = endpoint, arg[1] = reply object: waits for messages or bound signals, counts. */
+static void endpoint_server(kt_thread_t *t)
+{
+    for (;;) {
+        seL4_Word badge = 0;
+        seL4_Recv(t->arg[0], &badge, t->arg[1]);
+        t->counter++;
+        t->result[0] = badge;
+    }
+}
+
+KTEST(sched_bound_notification_wakes_passive_endpoint_server)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    KT_CAP(ntfn, kt_alloc(seL4_NotificationObject, 0));
+    KT_CAP(badged, kt_mint(ntfn, seL4_AllRights, 0x8));
+    KT_DO(kt_thread_new(t, endpoint_server, KT_PRIO + 1));
+    t->arg[0] = ep;
+    t->arg[1] = reply;
+    KT_OK(seL4_TCB_BindNotification(t->tcb, ntfn));
+    KT_DO(kt_thread_start(t)); /* blocks in Recv on the endpoint */
+    KT_OK(seL4_SchedContext_UnbindObject(t->sc, t->tcb));
+    KT_OK(seL4_SchedContext_Bind(t->sc, ntfn));
+    /* a signal to its bound notification lends it the notification's SC */
+    seL4_Signal(badged);
+    KT_EQ(t->counter, 1);
+    KT_EQ(t->result[0], 0x8);
+    seL4_Signal(badged);
+    KT_EQ(t->counter, 2);
+}
+
 /* ---- Consumed */
 KTEST(sched_consumed_fresh_sc_is_zero)
 {
