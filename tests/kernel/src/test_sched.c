@@ -1233,6 +1233,83 @@ KTEST(sched_thread_deleting_its_own_sc_stops)
     KT_ERR(t->result[0], seL4_NoError);
 }
 
+static seL4_Word rng = 0x2545f4914f6cdd1dul;
+static seL4_Word next_random(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+/* Random SchedControl / SchedContext invocations on a mix of caps: whatever each returns,
+ * the kernel stays consistent (the helpers keep being scheduled, we keep running). */
+KTEST(sched_random_invocations_keep_kernel_consistent)
+{
+    kt_thread_t *a = &kt_threads[0], *b = &kt_threads[1];
+    KT_CAP(ntfn, kt_alloc(seL4_NotificationObject, 0));
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_CAP(sc1, new_sc(7, 1000, 1000));
+    KT_CAP(sc2, kt_alloc(seL4_SchedContextObject, 9));
+    KT_DO(kt_thread_new(a, yielder, KT_PRIO));
+    KT_DO(kt_thread_new(b, waiter, KT_PRIO));
+    b->arg[0] = ntfn;
+    KT_DO(kt_thread_start(a));
+    KT_DO(kt_thread_start(b));
+    const seL4_CPtr scs[] = {sc1, sc2, a->sc, b->sc};
+    const seL4_CPtr objs[] = {a->tcb, b->tcb, ntfn, ep, sc1, seL4_CapInitThreadTCB, seL4_CapNull};
+    static const seL4_Word times[] = {0, 1, 19, 20, 21, 500, 1000, 5000, 100000,
+                                      MAX_PERIOD_US, MAX_PERIOD_US + 1, ~0ul};
+    for (int i = 0; i < 3000; i++) {
+        seL4_Word r = next_random();
+        seL4_CPtr sc = scs[r % 4];
+        seL4_CPtr obj = objs[(r >> 8) % 7];
+        switch ((r >> 16) % 8) {
+        case 7:
+            /* a new SC in sc1's slot: whatever the old one was bound to loses it */
+            KT_OK(seL4_CNode_Delete(KT_ROOT, sc1, KT_DEPTH));
+            KT_OK(seL4_Untyped_Retype(kt_pool, seL4_SchedContextObject, 7, KT_ROOT, 0, 0, sc1, 1));
+            break;
+        case 0:
+        case 1: {
+            seL4_Word budget = times[(r >> 24) % 12], period = times[(r >> 32) % 12];
+            /* keep every configured SC runnable often enough for the test to finish */
+            if (period > 100000 && period <= MAX_PERIOD_US) {
+                period = 100000;
+            }
+            configure(sc, budget, period, (r >> 40) % 12, r >> 48, (r >> 44) & 1);
+            break;
+        }
+        case 2: seL4_SchedContext_Bind(sc, obj); break;
+        case 3: seL4_SchedContext_Unbind(sc); break;
+        case 4: seL4_SchedContext_UnbindObject(sc, obj); break;
+        case 5: seL4_SchedContext_Consumed(sc); break;
+        default:
+            if ((r >> 24) & 1) {
+                seL4_Signal(ntfn);
+            } else {
+                seL4_SchedContext_YieldTo(sc);
+            }
+            break;
+        }
+        if (i % 64 == 0) {
+            seL4_Yield();
+        }
+    }
+    /* put everything back in order: the yielder on a fresh SC (the used ones may wait for
+     * refills up to 100 ms away) */
+    KT_OK(seL4_SchedContext_Unbind(a->sc));
+    KT_OK(seL4_SchedContext_Unbind(b->sc));
+    KT_OK(seL4_SchedContext_Unbind(sc1));
+    KT_OK(seL4_SchedContext_Unbind(sc2));
+    KT_CAP(fresh, new_sc(8, 1000, 1000));
+    KT_OK(seL4_SchedContext_Bind(fresh, a->tcb));
+    seL4_DebugDumpScheduler();
+    seL4_Word c = a->counter;
+    yield_n(3);
+    KT_TRUE(a->counter > c);
+}
+
 /* ---- domains and debug */
 KTEST(sched_domain_set_zero)
 {
