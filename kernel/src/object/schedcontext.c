@@ -21,8 +21,10 @@ void sched_context_bind_tcb(struct sched_context *sc, struct tcb *t)
         refill_unblock_check(sc, ks_cur_time);
     }
     sched_context_resume(sc);
-    if (sched_is_schedulable(t)) {
-        sched_possible_switch_to(t);
+    /* As seL4: queued at the head of its priority, and the scheduler chooses again. */
+    if (sched_is_schedulable(t) && t != ks_cur_thread) {
+        sched_enqueue(t);
+        sched_reschedule_required();
     }
 }
 
@@ -46,7 +48,7 @@ void sched_context_donate(struct sched_context *sc, struct tcb *to)
     if (from) {
         sched_dequeue(from);
         from->sc = NULL;
-        if (from == ks_cur_thread) {
+        if (from == ks_cur_thread || from == ks_sched_action) {
             sched_reschedule_required();
         }
     }

@@ -1148,6 +1148,25 @@ KTEST(sched_yield_round_robin_order)
     KT_EQ(kt_strcmp((const char *)rr_log, "abcabcabcabcabc"), 0);
 }
 
+KTEST(sched_bind_queues_thread_first_in_its_priority)
+{
+    kt_memset((void *)rr_log, 0, sizeof(rr_log));
+    rr_log_len = 0;
+    kt_thread_t *a = &kt_threads[0], *b = &kt_threads[1];
+    KT_DO(kt_thread_new(a, logging_yielder, KT_PRIO));
+    KT_DO(kt_thread_new_passive(b, logging_yielder, KT_PRIO));
+    a->arg[0] = 'a';
+    b->arg[0] = 'b';
+    KT_DO(kt_thread_start(a)); /* queued behind us */
+    KT_DO(kt_thread_start(b)); /* no SC: not queued */
+    KT_CAP(sc, new_sc(8, 1000, 1000));
+    KT_OK(seL4_SchedContext_Bind(sc, b->tcb)); /* seL4 queues it at the head */
+    KT_EQ(rr_log_len, 0);
+    KT_TRUE(kt_wait_done(a, 20));
+    KT_TRUE(kt_wait_done(b, 20));
+    KT_EQ(kt_strcmp((const char *)rr_log, "bababababa"), 0);
+}
+
 KTEST(sched_sporadic_budget_limits_cpu_share)
 {
     kt_thread_t *t = &kt_threads[0];
