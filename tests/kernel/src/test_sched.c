@@ -1167,6 +1167,25 @@ KTEST(sched_bind_queues_thread_first_in_its_priority)
     KT_EQ(kt_strcmp((const char *)rr_log, "bababababa"), 0);
 }
 
+KTEST(sched_set_priority_queues_thread_first)
+{
+    kt_memset((void *)rr_log, 0, sizeof(rr_log));
+    rr_log_len = 0;
+    kt_thread_t *a = &kt_threads[0], *b = &kt_threads[1];
+    KT_DO(kt_thread_new(a, logging_yielder, KT_PRIO));
+    KT_DO(kt_thread_new(b, logging_yielder, KT_PRIO));
+    a->arg[0] = 'a';
+    b->arg[0] = 'b';
+    KT_DO(kt_thread_start(a));
+    KT_DO(kt_thread_start(b)); /* queued: a, b */
+    /* even to the same value, seL4 requeues it at the head of its priority */
+    KT_OK(seL4_TCB_SetPriority(b->tcb, seL4_CapInitThreadTCB, KT_PRIO));
+    KT_EQ(rr_log_len, 0);
+    KT_TRUE(kt_wait_done(a, 20));
+    KT_TRUE(kt_wait_done(b, 20));
+    KT_EQ(kt_strcmp((const char *)rr_log, "bababababa"), 0);
+}
+
 KTEST(sched_sporadic_budget_limits_cpu_share)
 {
     kt_thread_t *t = &kt_threads[0];
