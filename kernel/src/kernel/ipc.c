@@ -321,6 +321,7 @@ void ipc_reply(struct tcb *sender, struct reply *r, bool can_grant)
         return; /* nobody waits on this reply: nothing to do, as seL4 */
     }
     reply_pop(r, caller);
+    word_t replied_fault = caller->fault.type;
     if (caller->fault.type == FAULT_NULL) {
         do_normal_transfer(sender, NULL, 0, can_grant, caller);
         thread_set_state(caller, TS_RUNNING);
@@ -330,7 +331,11 @@ void ipc_reply(struct tcb *sender, struct reply *r, bool can_grant)
         thread_set_state(caller, restart ? TS_RESTART : TS_INACTIVE);
     }
     if (thread_is_runnable(caller)) {
-        wake_unblocked(caller);
+        struct sched_context *sc = caller->sc;
+        if (sc && sc != ks_cur_sc && sc->sporadic && sc_is_active(sc)) {
+            refill_unblock_check(sc, ks_cur_time);
+        }
+        sched_wake_replied(caller, replied_fault);
     }
 }
 

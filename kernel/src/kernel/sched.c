@@ -88,6 +88,15 @@ static bool sc_released_now(struct sched_context *sc)
     return refill_ready(sc, ks_cur_time) && refill_sufficient(sc, 0);
 }
 
+/* The fault path delivers only through an endpoint it may send on and get a reply
+ * through; anything else must not leave the thread running on an empty budget. */
+static bool valid_timeout_handler(const struct tcb *t)
+{
+    cap_t c = t->slots[TCB_TIMEOUT_EP_SLOT].cap;
+    return cap_type(c) == CAP_ENDPOINT && (cap_rights(c) & RIGHT_WRITE) &&
+           (cap_rights(c) & (RIGHT_GRANT | RIGHT_GRANT_REPLY));
+}
+
 void sched_wake(struct tcb *t)
 {
     if (!thread_is_runnable(t) || !t->sc || !sc_is_active(t->sc)) {
@@ -99,6 +108,23 @@ void sched_wake(struct tcb *t)
         return;
     }
     sched_possible_switch_to(t);
+}
+
+void sched_wake_replied(struct tcb *t, word_t replied_fault)
+{
+    struct sched_context *sc = t->sc;
+    if (!sc || !thread_is_runnable(t) || !sc_is_active(sc)) {
+        return;
+    }
+    if (charge_pending(sc) || sc_released_now(sc)) {
+        sched_possible_switch_to(t);
+    } else if (valid_timeout_handler(t) && replied_fault != FAULT_TIMEOUT) {
+        /* seL4 doReplyTransfer: the caller got back an SC with no budget left */
+        cur_fault = (struct fault){.type = FAULT_TIMEOUT, .data = sc->badge};
+        fault_handle_timeout(t);
+    } else {
+        postpone(t);
+    }
 }
 
 void sched_context_resume(struct sched_context *sc)
@@ -170,15 +196,6 @@ void sched_commit_time(void)
         sc->consumed += ks_consumed;
     }
     ks_consumed = 0;
-}
-
-/* The fault path delivers only through an endpoint it may send on and get a reply
- * through; anything else must not leave the thread running on an empty budget. */
-static bool valid_timeout_handler(const struct tcb *t)
-{
-    cap_t c = t->slots[TCB_TIMEOUT_EP_SLOT].cap;
-    return cap_type(c) == CAP_ENDPOINT && (cap_rights(c) & RIGHT_WRITE) &&
-           (cap_rights(c) & (RIGHT_GRANT | RIGHT_GRANT_REPLY));
 }
 
 static void end_timeslice(bool can_timeout_fault)

@@ -1254,6 +1254,36 @@ static void delete_own_sc(kt_thread_t *t)
     t->counter = 1;
 }
 
+KTEST(sched_reply_with_empty_budget_raises_timeout_fault)
+{
+    kt_thread_t *server = &kt_threads[0], *client = &kt_threads[1];
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_CAP(tep, kt_alloc(seL4_EndpointObject, 0));
+    KT_CAP(server_reply, kt_alloc(seL4_ReplyObject, 0));
+    KT_DO(kt_thread_new(server, spinning_server, KT_PRIO + 1));
+    server->arg[0] = ep;
+    server->arg[1] = server_reply;
+    KT_DO(kt_thread_start(server));
+    KT_OK(seL4_SchedContext_UnbindObject(server->sc, server->tcb)); /* passive, no handler */
+    KT_DO(kt_thread_new(client, caller, KT_PRIO + 1));
+    client->arg[0] = ep;
+    KT_OK(configure(client->sc, 1000, 100000, 0, 0x66, 0));
+    KT_OK(seL4_TCB_SetTimeoutEndpoint(client->tcb, tep));
+    KT_DO(kt_thread_start(client));
+    /* the server spun the client's budget away and waits for its refill, 99 ms away */
+    KT_EQ(server->result[0], 1);
+    KT_NE(server->counter, 0);
+    /* we answer the call in the server's place: the SC goes back to the client empty */
+    seL4_Send(server_reply, seL4_MessageInfo_new(0, 0, 0, 0));
+    KT_EQ(client->result[0], 0);
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    seL4_Word badge = ~0ul;
+    seL4_MessageInfo_t info = seL4_NBRecv(tep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_Timeout);
+    KT_MR(seL4_Timeout_Data, 0x66);
+    KT_EQ(badge, 0);
+}
+
 KTEST(sched_thread_deleting_its_own_sc_stops)
 {
     kt_thread_t *t = &kt_threads[0];
