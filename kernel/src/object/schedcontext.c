@@ -1,11 +1,9 @@
-/* Scheduling contexts: binding to threads and notifications, donation, the SchedContext
- * invocations (labels 34..38) and SchedControl_ConfigureFlags (label 33). */
+/* Scheduling contexts: binding to threads and notifications, donation and the SchedContext
+ * invocations (labels 34..38). SchedControl is in schedcontrol.c. */
 #include <lark/arch/machine.h>
 #include <lark/invocation.h>
 #include <lark/mcs_refill.h>
 #include <lark/sched.h>
-
-#define SC_FLAG_SPORADIC BIT(0)
 
 void sched_context_init(struct sched_context *sc, unsigned size_bits)
 {
@@ -248,68 +246,4 @@ exception_t decode_sched_context_invocation(struct invocation *inv)
     default:
         return err_illegal_operation();
     }
-}
-
-static void configure(struct sched_context *sc, word_t budget, word_t period,
-                      word_t max_refills, word_t badge, word_t flags)
-{
-    struct tcb *t = sc->tcb;
-    if (sc == ks_cur_sc) {
-        sched_commit_time();
-    }
-    if (t) {
-        sched_dequeue(t);
-    }
-    sc->badge = badge;
-    sc->sporadic = (flags & SC_FLAG_SPORADIC) != 0;
-    if (budget == period) {
-        period = 0; /* round robin: the budget is always ready again */
-        max_refills = MIN_REFILLS;
-    }
-    if (sc_is_active(sc)) {
-        refill_update(sc, max_refills, budget, period, ks_cur_time);
-    } else {
-        refill_new(sc, max_refills, budget, period, ks_cur_time);
-    }
-    if (!t) {
-        return;
-    }
-    sched_context_resume(sc);
-    if (t == ks_cur_thread) {
-        sched_reschedule_required();
-    } else if (thread_is_runnable(t)) {
-        sched_wake(t);
-    }
-}
-
-exception_t decode_sched_control_invocation(struct invocation *inv)
-{
-    if (inv->label != SCHED_CONTROL_CONFIGURE_FLAGS) {
-        return err_illegal_operation();
-    }
-    if (inv->length < 5 || !inv_extra_cap(inv, 0)) {
-        return err_truncated_message();
-    }
-    word_t budget_us = inv_arg(inv, 0), period_us = inv_arg(inv, 1);
-    word_t extra_refills = inv_arg(inv, 2), badge = inv_arg(inv, 3), flags = inv_arg(inv, 4);
-    cap_t c = inv_extra_cap(inv, 0)->cap;
-    if (cap_type(c) != CAP_SCHED_CONTEXT) {
-        return err_invalid_cap(1);
-    }
-    if (budget_us > MAX_PERIOD_US || budget_us < MIN_BUDGET_US) {
-        return err_range(MIN_BUDGET_US, MAX_PERIOD_US);
-    }
-    if (period_us > MAX_PERIOD_US || period_us < MIN_BUDGET_US) {
-        return err_range(MIN_BUDGET_US, MAX_PERIOD_US);
-    }
-    if (budget_us > period_us) {
-        return err_range(MIN_BUDGET_US, period_us);
-    }
-    word_t max = refill_absolute_max(cap_sched_context_size_bits(c));
-    if (extra_refills > max - MIN_REFILLS) {
-        return err_range(0, max - MIN_REFILLS);
-    }
-    configure(cap_kptr(c), us_to_ticks(budget_us), us_to_ticks(period_us),
-              extra_refills + MIN_REFILLS, badge, flags);
-    return EXCEPTION_NONE;
 }
