@@ -173,6 +173,25 @@ KTEST(sched_configure_needs_sched_context_cap)
     KT_MR(0, 1);
 }
 
+KTEST(sched_configure_checks_times_before_the_cap)
+{
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_CAP(sc, kt_alloc(seL4_SchedContextObject, seL4_MinSchedContextBits));
+    /* seL4 range-checks budget and period before it looks at the target cap ... */
+    KT_ERR(configure(ep, 10, 1000, 0, 0, 0), seL4_RangeError);
+    KT_MR(0, MIN_BUDGET_US);
+    KT_MR(1, MAX_PERIOD_US);
+    KT_ERR(configure(ep, 2000, 1000, 0, 0, 0), seL4_RangeError);
+    KT_MR(0, MIN_BUDGET_US);
+    KT_MR(1, 1000);
+    /* ... and the cap before the number of refills */
+    KT_ERR(configure(ep, 1000, 2000, 1000, 0, 0), seL4_InvalidCapability);
+    KT_MR(0, 1);
+    KT_ERR(configure(sc, 1000, 2000, 1000, 0, 0), seL4_RangeError);
+    KT_MR(0, 0);
+    KT_MR(1, 0);
+}
+
 KTEST(sched_configure_truncated)
 {
     KT_CAP(sc, kt_alloc(seL4_SchedContextObject, 8));
@@ -1023,12 +1042,10 @@ KTEST(sched_timeout_handler_can_raise_budget)
     seL4_Word badge = 0;
     seL4_MessageInfo_t info = seL4_Recv(ep, &badge, reply);
     KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_Timeout);
-    /* round robin from now on: no more timeout faults, it shares the CPU with us. The
-     * reconfigured SC keeps its current refill, due one period (10 ms) after the last. */
+    /* round robin from now on (a fresh timeslice: the thread is not runnable, so seL4 does
+     * not carry its used budget over): no more timeout faults, it shares the CPU with us */
     KT_OK(configure(t->sc, 1000, 1000, 0, 0, 0));
     seL4_Send(reply, seL4_MessageInfo_new(0, 0, 0, 0));
-    volatile seL4_Word n = 0;
-    count_to(&n, 3000000);
     seL4_Word c = t->counter;
     for (int i = 0; i < 4; i++) {
         seL4_Yield();
