@@ -124,15 +124,12 @@ static exception_t sc_bind(struct invocation *inv, struct sched_context *sc)
     if (!obj) {
         return err_truncated_message();
     }
-    /* An SC serves one object at a time, a thread or a notification: checked before the
-     * cap's type, as seL4 does. */
-    if (sc->tcb || sc->notification) {
-        return err_illegal_operation();
-    }
+    /* One thread and one notification at most: an SC may serve both at once (a passive
+     * server's notification lends it to the server), as on seL4. */
     cap_t c = obj->cap;
     if (cap_type(c) == CAP_THREAD) {
         struct tcb *t = tcb_from_cap(c);
-        if (t->sc) {
+        if (sc->tcb || t->sc) {
             return err_illegal_operation();
         }
         /* A blocked thread would be woken later on an SC that cannot run it. */
@@ -144,7 +141,7 @@ static exception_t sc_bind(struct invocation *inv, struct sched_context *sc)
     }
     if (cap_type(c) == CAP_NOTIFICATION) {
         struct notification *n = cap_kptr(c);
-        if (n->sc) {
+        if (sc->notification || n->sc) {
             return err_illegal_operation();
         }
         sched_context_bind_ntfn(sc, n);

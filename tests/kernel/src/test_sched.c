@@ -259,8 +259,10 @@ KTEST(sched_bind_sc_already_bound_to_tcb)
     KT_DO(kt_thread_new(a, spinner, KT_PRIO));
     KT_DO(kt_thread_new_passive(b, spinner, KT_PRIO));
     KT_ERR(seL4_SchedContext_Bind(a->sc, b->tcb), seL4_IllegalOperation);
+    /* seL4 checks per object type: the SC may still take a notification */
     KT_CAP(ntfn, kt_alloc(seL4_NotificationObject, 0));
-    KT_ERR(seL4_SchedContext_Bind(a->sc, ntfn), seL4_IllegalOperation);
+    KT_OK(seL4_SchedContext_Bind(a->sc, ntfn));
+    KT_ERR(seL4_SchedContext_Bind(a->sc, b->tcb), seL4_IllegalOperation);
 }
 
 KTEST(sched_bind_tcb_that_has_an_sc)
@@ -281,11 +283,15 @@ KTEST(sched_bind_notification_twice)
     KT_OK(seL4_SchedContext_Bind(sc, n1));
     KT_ERR(seL4_SchedContext_Bind(sc, n2), seL4_IllegalOperation);
     KT_ERR(seL4_SchedContext_Bind(sc2, n1), seL4_IllegalOperation);
-    /* an SC bound to a notification cannot also take a thread */
+    KT_OK(seL4_SchedContext_Bind(sc2, n2));
+    /* an SC bound to a notification may also take a thread (and the thread runs on it) */
     kt_thread_t *t = &kt_threads[0];
     KT_DO(kt_thread_new_passive(t, spinner, KT_PRIO));
-    KT_ERR(seL4_SchedContext_Bind(sc, t->tcb), seL4_IllegalOperation);
-    KT_OK(seL4_SchedContext_Bind(sc2, n2));
+    KT_DO(kt_thread_start(t));
+    KT_OK(seL4_SchedContext_Bind(sc, t->tcb));
+    yield_n(2);
+    KT_NE(t->counter, 0);
+    KT_ERR(seL4_SchedContext_Bind(sc, n2), seL4_IllegalOperation);
 }
 
 KTEST(sched_bind_wrong_cap_type)
