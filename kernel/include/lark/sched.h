@@ -44,10 +44,6 @@ bool sched_is_schedulable(const struct tcb *t);
 /* Make the thread runnable again after blocking (state already Running/Restart): queue it
  * or put it on the release queue if its SC has no budget now. */
 void sched_wake(struct tcb *t);
-/* A reply made the thread runnable (replied_fault: the fault it was waiting on, or
- * FAULT_NULL): as sched_wake, except that an SC with no budget left raises a timeout fault
- * if the thread has a timeout handler and the reply was not to a timeout fault. */
-void sched_wake_replied(struct tcb *t, word_t replied_fault);
 /* The thread's SC changed (bind, configure, donation): requeue it accordingly. */
 void sched_context_resume(struct sched_context *sc);
 /* Charge the time used so far to the current SC (before the SC changes hands). */

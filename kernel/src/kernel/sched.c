@@ -109,23 +109,6 @@ void sched_wake(struct tcb *t)
     sched_possible_switch_to(t);
 }
 
-void sched_wake_replied(struct tcb *t, word_t replied_fault)
-{
-    struct sched_context *sc = t->sc;
-    if (!sc || !thread_is_runnable(t) || !sc_is_active(sc)) {
-        return;
-    }
-    if (charge_pending(sc) || sc_released_now(sc)) {
-        sched_possible_switch_to(t);
-    } else if (valid_timeout_handler(t) && replied_fault != FAULT_TIMEOUT) {
-        /* seL4 doReplyTransfer: the caller got back an SC with no budget left */
-        cur_fault = (struct fault){.type = FAULT_TIMEOUT, .data = sc->badge};
-        fault_handle_timeout(t);
-    } else {
-        postpone(t);
-    }
-}
-
 void sched_context_resume(struct sched_context *sc)
 {
     if (!sc || !sc->tcb || !sc_is_active(sc)) {

@@ -19,7 +19,8 @@
 typedef struct {
     const int32_t *kb;      /* folded constant per output channel */
     int32_t *row;           /* two pixels' int32 sums, requantized a pixel at a time */
-    const ml_rq_chan *rq;   /* fast requantization constants, NULL when a shift is left */
+    ml_rq_chan *rq_chan;    /* fast requantization constants (see ml_rq_prepare) */
+    ml_rq_plan rq;
     int64_t *packed;        /* two pixels' taps packed, NULL for large patches */
 } conv_work;
 
@@ -35,7 +36,7 @@ static conv_work conv_work_in(uint8_t *scratch, int32_t O, int32_t K)
     conv_work w;
     w.kb = (const int32_t *)(void *)scratch;
     w.row = (int32_t *)(void *)(scratch + 4u * o2);
-    w.rq = (const ml_rq_chan *)(void *)(scratch + 12u * o2);
+    w.rq_chan = (ml_rq_chan *)(void *)(scratch + 12u * o2);
     /* 12 * o2 and 16 * O keep the packed taps 8-byte aligned (the scratch is 16-aligned). */
     w.packed = K <= ML_CONV_PACK_MAX ? (int64_t *)(void *)(scratch + 12u * o2 + sizeof(ml_rq_chan) * (uint32_t)O) : NULL;
     return w;
@@ -232,8 +233,8 @@ static void conv_interior(const ml_op *op, const conv_work *wk, const int8_t *im
                     sum += dot8(op->w + (size_t)oc * K + (size_t)r * pt->run_len, bj + x_off(pt, r), pt->run_len);
                 (j ? row1 : row0)[oc] = (int32_t)((uint32_t)kb[oc] + (uint32_t)sum);
             }
-        ml_requant_row(&q, wk->rq, row0, O, o);
-        ml_requant_row(&q, wk->rq, row1, O, o + O);
+        ml_requant_row(&q, &wk->rq, row0, O, o);
+        ml_requant_row(&q, &wk->rq, row1, O, o + O);
     }
     for (; ox < ox_b; ox++) {
         const int8_t *base = img + ((size_t)iy0 * g->in_w + (size_t)(ox * g->stride_w - g->pad_l)) * I;
@@ -244,7 +245,7 @@ static void conv_interior(const ml_op *op, const conv_work *wk, const int8_t *im
                 sum += dot8(op->w + (size_t)oc * K + (size_t)r * pt->run_len, base + x_off(pt, r), pt->run_len);
             row0[oc] = (int32_t)((uint32_t)kb[oc] + (uint32_t)sum);
         }
-        ml_requant_row(&q, wk->rq, row0, O, o);
+        ml_requant_row(&q, &wk->rq, row0, O, o);
     }
 }
 
@@ -281,7 +282,7 @@ void ml_eval_conv(const ml_op *op, uint8_t *scratch)
     conv_work wk = conv_work_in(scratch, O, K);
     int32_t *kb = (int32_t *)(void *)scratch;
     const ml_requant_t q = requant_of(op);
-    if (!ml_rq_prepare(&q, O, (ml_rq_chan *)(void *)wk.rq)) wk.rq = NULL;
+    wk.rq = ml_rq_prepare(&q, O, wk.rq_chan);
     for (int32_t oc = 0; oc < O; oc++) {
         int32_t sum = 0;
         const int8_t *wp = op->w + (size_t)oc * K;

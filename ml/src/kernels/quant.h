@@ -55,13 +55,18 @@ static inline int8_t ml_requant8(const ml_requant_t *q, int32_t oc, int32_t acc)
  * The multipliers are never negative (ml_quantize_multiplier), so SRDHM cannot saturate. */
 typedef struct { int32_t m, e; } ml_rq_chan;   /* 8 bytes a channel of scratch */
 
-/* Fills ch[0..n) for output channels 0..n-1. Returns 0 when some channel shifts left: the
- * caller then passes ch = NULL to ml_requant_row. */
-int ml_rq_prepare(const ml_requant_t *q, int32_t n, ml_rq_chan *ch);
+/* How a row is requantized: through ch (kind RIGHT: every channel shifts right or not at
+ * all; kind RIGHT_POS: every channel shifts right by at least 1, so RDBPOT needs no e > 0
+ * mask) or, kind GENERIC, by ml_requant8 (some channel shifts left). */
+enum { ML_RQ_GENERIC, ML_RQ_RIGHT, ML_RQ_RIGHT_POS };
+typedef struct { const ml_rq_chan *ch; int kind; } ml_rq_plan;
+
+/* Fills ch[0..n) for output channels 0..n-1 and says which kind applies. */
+ml_rq_plan ml_rq_prepare(const ml_requant_t *q, int32_t n, ml_rq_chan *ch);
 
 /* out[i] = clamp(MBQM(acc[i], mult, shift of channel i) + zp) for channels 0..n-1: the same
- * values as ml_requant8, through ch when it is not NULL. */
-void ml_requant_row(const ml_requant_t *q, const ml_rq_chan *ch, const int32_t *acc, int32_t n,
+ * values as ml_requant8. */
+void ml_requant_row(const ml_requant_t *q, const ml_rq_plan *plan, const int32_t *acc, int32_t n,
                     int8_t *out);
 
 /* QuantizeMultiplier: M = mult * 2^(shift-31). Returns 0 when M is not finite/negative. */
