@@ -1,9 +1,14 @@
-/* memory_manager: placeholder until the real component lands. */
+/* memory_manager: owns all untyped memory once the root server is gone (kataos.md section 5). */
 #include "lark_glue.h"
+#include "memory_manager.h"
 #include <lark/print.h>
 
 int main(void)
 {
-    lark_printf("%s: started\n", LARK_COMPONENT_NAME);
-    return 0;
+    if (mm_boot() != 0) {
+        lark_printf("memory_manager: stopped\n");
+        return 1;
+    }
+    lark_printf("memory_manager: serving\n");
+    mm_serve();
 }

@@ -115,13 +115,28 @@ static void fill_frames(void)
     }
 }
 
+/* The kernel builds the initial ASID pool from the tainted untyped, so revoking that untyped
+ * would take every component's ASID with it: the components get a pool of their own, made from
+ * a non-tainted untyped. */
+static void make_asid_pool(void)
+{
+    seL4_CPtr ut = pool_retype(seL4_UntypedObject, seL4_ASIDPoolBits, 1u << seL4_ASIDPoolBits, "ASID pool memory");
+    rs.asid_pool = slot_alloc();
+    rs_check(seL4_RISCV_ASIDControl_MakePool(seL4_CapASIDControl, ut, seL4_CapInitThreadCNode, rs.asid_pool,
+                                             seL4_WordBits),
+             "make", "ASID pool");
+    rs.extra_bytes += 1u << seL4_ASIDPoolBits;
+    keep_cap(ut);
+    keep_cap(rs.asid_pool);
+}
+
 void build_vspaces(void)
 {
     const struct lark_spec_header *h = rs.spec.header;
+    make_asid_pool();
     for (uint32_t c = 0; c < h->components.count; c++) {
         uint32_t vs = rs.spec.components[c].vspace;
-        rs_check(seL4_RISCV_ASIDPool_Assign(seL4_CapInitThreadASIDPool, rs.obj_cap[vs]), "ASID for",
-                 obj_name(vs));
+        rs_check(seL4_RISCV_ASIDPool_Assign(rs.asid_pool, rs.obj_cap[vs]), "ASID for", obj_name(vs));
     }
     fill_frames();
     for (uint32_t i = 0; i < h->mappings.count; i++) {
@@ -183,7 +198,7 @@ void build_caps(void)
             what = "IRQ handler";
             break;
         case LARK_CAP_ASID_POOL:
-            src = seL4_CapInitThreadASIDPool;
+            src = rs.asid_pool;
             what = "ASID pool";
             break;
         case LARK_CAP_SCHED_CONTROL:

@@ -22,6 +22,7 @@ struct rs {
     uint64_t tainted_bytes;
     seL4_Word tainted_start, tainted_end;/* BootInfo slot range of the tainted untypeds */
     seL4_Word kernel_reserved_bytes;
+    seL4_CPtr asid_pool;                 /* the components' ASID pool (build.c) */
 };
 
 extern struct rs rs;

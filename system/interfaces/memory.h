@@ -33,6 +33,7 @@ enum memory_lifetime {
 
 struct memory_alloc_request {
     seL4_CPtr container; /* CNode the objects are retyped into */
+    uint64_t depth;      /* bits that address one of its slots (its guard + radix; 64 for an own CNode) */
     uint64_t lifetime;   /* enum memory_lifetime */
     uint64_t count;      /* descriptors used, 1..MEMORY_MAX_DESCS */
     uint64_t types[16];
@@ -46,6 +47,7 @@ struct memory_alloc_reply {
 
 struct memory_free_request {
     seL4_CPtr container; /* CNode holding the caps to delete */
+    uint64_t depth;      /* as in memory_alloc_request */
     uint64_t count;
     uint64_t types[16];
     uint64_t sizes[16];
