@@ -1,9 +1,118 @@
-/* console: placeholder until the real component lands. */
+/* console: a line-oriented shell on the UART driver (a small DebugConsole, kataos.md section 3):
+ * every typed character is echoed back; Enter runs the line. Commands: `mstats` (asks the
+ * memory manager, printed as KataOS prints it), `echo <text>`, `help`. */
+#include "lark_component.h"
 #include "lark_glue.h"
 #include <lark/print.h>
+#include <lark/string.h>
+#include <stdarg.h>
+
+#define LINE_MAX 128
+#define PROMPT "LARK> "
+
+static void con_write(const char *s, uint64_t n)
+{
+    uint8_t *tx = uart_tx_region();
+    while (n > 0) {
+        uint64_t chunk = n < LARK_SIZE_UART_TX ? n : LARK_SIZE_UART_TX;
+        memcpy(tx, s, chunk);
+        struct uart_io_write_request req = {.length = chunk};
+        struct uart_io_write_reply rep;
+        if (uart_write(&req, &rep) != UART_IO_OK) {
+            return;
+        }
+        s += chunk;
+        n -= chunk;
+    }
+}
+
+static void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void con_printf(const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = lark_vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n > (int)sizeof(buf) - 1) {
+        n = sizeof(buf) - 1;
+    }
+    con_write(buf, (uint64_t)n);
+}
+
+static void cmd_mstats(void)
+{
+    struct memory_stats_reply s;
+    seL4_Word err = memory_stats(&s);
+    if (err != MEMORY_OK) {
+        con_printf("mstats: memory manager error %lu\r\n", (unsigned long)err);
+        return;
+    }
+    con_printf("%lu bytes in-use, %lu bytes free, %lu bytes requested, %lu overhead\r\n",
+               (unsigned long)s.allocated_bytes, (unsigned long)s.free_bytes, (unsigned long)s.total_requested_bytes,
+               (unsigned long)s.overhead_bytes);
+    con_printf("%lu objs in-use, %lu objs requested\r\n", (unsigned long)s.allocated_objs,
+               (unsigned long)s.total_requested_objs);
+    con_printf("%lu bytes reclaimed from the root server\r\n", (unsigned long)s.reclaimed_bytes);
+}
+
+static int starts_with(const char *s, const char *word)
+{
+    size_t n = strlen(word);
+    return memcmp(s, word, n) == 0 && (s[n] == '\0' || s[n] == ' ');
+}
+
+static void run(const char *line)
+{
+    while (*line == ' ') {
+        line++;
+    }
+    if (*line == '\0') {
+        return;
+    }
+    if (starts_with(line, "mstats")) {
+        cmd_mstats();
+    } else if (starts_with(line, "echo")) {
+        const char *text = line + 4;
+        con_printf("%s\r\n", *text == ' ' ? text + 1 : text);
+    } else if (starts_with(line, "help")) {
+        con_printf("commands: mstats, echo <text>, help\r\n");
+    } else {
+        con_printf("%s: unknown command\r\n", line);
+    }
+}
 
 int main(void)
 {
-    lark_printf("%s: started\n", LARK_COMPONENT_NAME);
-    return 0;
+    char line[LINE_MAX + 1];
+    unsigned len = 0;
+    con_printf("\r\nLarkOS console (type help)\r\n");
+    lark_printf("console: ready at instret %lu\n", (unsigned long)lark_instret());
+    con_printf(PROMPT);
+    for (;;) {
+        struct uart_io_read_request req = {.limit = 64};
+        struct uart_io_read_reply rep = {0};
+        if (uart_read(&req, &rep) != UART_IO_OK) {
+            continue;
+        }
+        const uint8_t *rx = uart_rx_region();
+        for (uint64_t i = 0; i < rep.count; i++) {
+            char c = (char)rx[i];
+            if (c == '\r' || c == '\n') {
+                con_write("\r\n", 2);
+                line[len] = '\0';
+                run(line);
+                len = 0;
+                con_printf(PROMPT);
+            } else if (c == 0x7f || c == '\b') {
+                if (len > 0) {
+                    len--;
+                    con_write("\b \b", 3);
+                }
+            } else if (c >= ' ' && len < LINE_MAX) {
+                line[len++] = c;
+                con_write(&c, 1);
+            }
+        }
+    }
 }
