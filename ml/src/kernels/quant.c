@@ -70,3 +70,22 @@ void ml_activation_range(int act, float scale, int32_t zp, int32_t *lo, int32_t 
         *hi = b < qmax ? b : qmax;
     }
 }
+
+void ml_requant_row(const ml_requant_t *q, int32_t oc0, const int32_t *acc, int32_t n, int8_t *out)
+{
+    const int32_t mask = q->channel_mask, zp = q->zp, lo = q->lo, hi = q->hi;
+    const int32_t *const mult = q->mult;
+    const int8_t *const shift = q->shift;
+    for (int32_t i = 0; i < n; i++) {
+        const int32_t c = (oc0 + i) & mask;
+        const int32_t s = shift[c];
+        const int32_t left = s > 0 ? s : 0, right = left - s;
+        const int64_t p = (int64_t)(int32_t)((uint32_t)acc[i] << left) * mult[c];
+        const int64_t v = (p + (1LL << 30)) >> 31;               /* SRDHM, fits int32 */
+        const int64_t r = (v + (((int64_t)1 << right) >> 1) + ((v >> 63) & -(int64_t)(right > 0))) >> right;
+        int32_t y = (int32_t)r + zp;
+        y = y < lo ? lo : y;
+        y = y > hi ? hi : y;
+        out[i] = (int8_t)y;
+    }
+}

@@ -31,6 +31,26 @@ static inline int32_t ml_mbqm(int32_t x, int32_t mult, int shift)
     return ml_rdbpot(ml_srdhm((int32_t)((uint32_t)x << left), mult), right);
 }
 
+/* Requantization constants of one operator copied into locals: the int8 output stores may
+ * alias anything, so reading them through the op record would reload them per output. */
+typedef struct {
+    const int32_t *mult;
+    const int8_t *shift;
+    int32_t channel_mask, zp, lo, hi; /* channel_mask: -1 per-channel, 0 per-tensor */
+} ml_requant_t;
+
+static inline int8_t ml_requant8(const ml_requant_t *q, int32_t oc, int32_t acc)
+{
+    const int32_t i = oc & q->channel_mask;
+    int32_t v = ml_mbqm(acc, q->mult[i], q->shift[i]) + q->zp;
+    return (int8_t)(v < q->lo ? q->lo : v > q->hi ? q->hi : v);
+}
+
+/* out[i] = clamp(MBQM(acc[i], mult, shift of channel oc0 + i) + zp) for n consecutive output
+ * channels: the same values as ml_requant8, in one loop whose constants stay in registers.
+ * The multipliers are never negative (ml_quantize_multiplier), so SRDHM cannot saturate. */
+void ml_requant_row(const ml_requant_t *q, int32_t oc0, const int32_t *acc, int32_t n, int8_t *out);
+
 /* QuantizeMultiplier: M = mult * 2^(shift-31). Returns 0 when M is not finite/negative. */
 int ml_quantize_multiplier(double m, int32_t *mult, int *shift);
 /* Round half away from zero, saturating to int32 (TfLiteRound on float). */
