@@ -7,6 +7,13 @@
 #include <lark/print.h>
 #include <lark/runtime.h>
 
+static inline uint64_t instret(void)
+{
+    uint64_t v;
+    __asm__ volatile("rdinstret %0" : "=r"(v));
+    return v;
+}
+
 struct rs rs;
 
 _Noreturn void rs_fail(const char *what, const char *why)
@@ -79,8 +86,9 @@ static void open_spec(void)
 
 int main(void)
 {
+    uint64_t start = instret();
     rs.bi = seL4_GetBootInfo();
-    lark_printf("rootserver: LarkOS root server\n");
+    lark_printf("rootserver: LarkOS root server (instret %lu)\n", (unsigned long)start);
     read_boot_facts();
     open_spec();
     pool_init();
@@ -96,7 +104,8 @@ int main(void)
                 rs.spec.header->irqs.count, rs.spec.header->mappings.count, rs.spec.header->caps.count,
                 rs.spec.header->threads.count, (unsigned long)slots_used());
     handoff_and_start();
-    lark_printf("rootserver: components started, suspending\n");
+    lark_printf("rootserver: components started after %lu instructions, suspending\n",
+                (unsigned long)(instret() - start));
     seL4_TCB_Suspend(seL4_CapInitThreadTCB);
     rs_fail("suspend", "the root server still runs after suspending itself");
 }

@@ -118,7 +118,7 @@ def boot_system(images, out):
         comps = re.findall(r"rootserver: component (\w+): (\S+) (\d+) bytes", log)
         check(sorted(c[0] for c in comps) == ["console", "memory_manager", "ping", "pong", "uart_driver"],
               "rootserver_finds_every_component_elf", f"components {comps}")
-        check("rootserver: components started, suspending" in log and "rootserver: error" not in log,
+        check(re.search(r"rootserver: components started after \d+ instructions, suspending", log) and "rootserver: error" not in log,
               "rootserver_hands_off_and_suspends", "no hand-off line or an error")
         check(re.search(r"rootserver: hand-off: holding CNode 2\^\d+ slots \(\d+ caps\), \d+ untypeds", log)
               is not None, "rootserver_reports_the_hand_off", "no hand-off summary")
@@ -201,11 +201,27 @@ def boot_bad_spec(images, out):
         m.stop()
 
 
+def boot_bad_elf(images, out):
+    m = Machine(os.path.join(images, "system-badelf.img"), os.path.join(out, "badelf.log"))
+    try:
+        rc = m.exited(WAIT)
+        log = m.text()
+        check(re.search(r"rootserver: component memory_manager: ELF memory_manager\.elf missing or not \d+ bytes", log)
+              is not None and "rootserver: error: spec: the archive does not match it" in log,
+              "mismatched_component_elf_refused", "no mismatch report")
+        check(rc == 0 and "lark: exit 1" in log and "rootserver: created" not in log
+              and re.search(r"^(uart_driver|memory_manager|console|ping|pong):", log, re.M) is None,
+              "mismatched_component_elf_stops_cleanly", f"exit {rc}")
+    finally:
+        m.stop()
+
+
 def main():
     images, out = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
     boot_system(images, out)
     boot_bad_spec(images, out)
+    boot_bad_elf(images, out)
     print(f"system-tests: {passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 
