@@ -43,6 +43,8 @@ void *window_map(seL4_CPtr frame)
 void window_unmap(seL4_CPtr frame)
 {
     /* Instructions written through the window are fetched through another mapping later. */
+#if defined(__riscv)
     __asm__ volatile("fence.i" ::: "memory");
+#endif
     rs_check(seL4_RISCV_Page_Unmap(frame), "unmap fill window", "frame");
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""tests/system: boots the composed LarkOS system in QEMU virt (-icount shift=0), types into
-its console and checks what it prints. Usage: run_system.py IMAGES_DIR OUT_DIR.
+"""tests/system: runs the host model tests of the root server (host-rootserver-<mode> binaries
+given after OUT_DIR), then boots the composed LarkOS system in QEMU virt (-icount shift=0),
+types into its console and checks what it prints.
+Usage: run_system.py IMAGES_DIR OUT_DIR [HOST_TEST_BINARY...].
 
 Every check prints "PASS name" or "FAIL name: why"; the last line is
 "system-tests: N passed, M failed". The QEMU logs are OUT_DIR/system.log and
@@ -216,9 +218,35 @@ def boot_bad_elf(images, out):
         m.stop()
 
 
+def host_tests(binaries):
+    """Each binary host-rootserver-<mode> runs with <mode>; its PASS/FAIL lines count here."""
+    for binary in binaries:
+        mode = os.path.basename(binary).rsplit("-", 1)[-1]
+        try:
+            res = subprocess.run([binary, mode], capture_output=True, text=True, timeout=WAIT)
+            lines = res.stdout.splitlines()
+        except subprocess.TimeoutExpired:
+            check(False, f"host_{mode}_finishes", "timeout")
+            continue
+        seen = 0
+        for line in lines:
+            if line.startswith("PASS "):
+                check(True, line[5:])
+                seen += 1
+            elif line.startswith("FAIL "):
+                name, _, why = line[5:].partition(": ")
+                check(False, name, why)
+                seen += 1
+            elif line.startswith("  "):
+                print(line)
+        if seen == 0 or res.returncode not in (0, 1):
+            check(False, f"host_{mode}_runs", f"exit {res.returncode}: {res.stderr[-300:]}")
+
+
 def main():
     images, out = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
+    host_tests(sys.argv[3:])
     boot_system(images, out)
     boot_bad_spec(images, out)
     boot_bad_elf(images, out)
