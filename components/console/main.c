@@ -1,6 +1,7 @@
 /* console: a line-oriented shell on the UART driver (a small DebugConsole, kataos.md section 3):
  * every typed character is echoed back; Enter runs the line. Commands: `mstats` (asks the
- * memory manager, printed as KataOS prints it), `echo <text>`, `help`. */
+ * memory manager, printed as KataOS prints it), `memtest` (a batch allocated and freed through
+ * the memory manager, KataOS's test_obj_alloc), `echo <text>`, `help`. */
 #include "lark_component.h"
 #include "lark_glue.h"
 #include <lark/print.h>
@@ -56,6 +57,55 @@ static void cmd_mstats(void)
     con_printf("%lu bytes reclaimed from the root server\r\n", (unsigned long)s.reclaimed_bytes);
 }
 
+/* KataOS's test_obj_alloc: a batch into the console's own CNode, then freed; the memory
+ * manager's in-use figure must come back to where it was. */
+static void cmd_memtest(void)
+{
+    struct memory_stats_reply before = {0}, during = {0}, after = {0};
+    struct memory_alloc_request req = {0};
+    req.container = LARK_SLOT_CNODE;
+    req.depth = LARK_CSPACE_DEPTH;
+    req.lifetime = MEMORY_LIFETIME_SHORT;
+    req.count = 4;
+    const uint64_t types[4] = {seL4_RISCV_4K_Page, seL4_NotificationObject, seL4_EndpointObject, seL4_TCBObject};
+    const uint64_t sizes[4] = {64, 16, 8, 2};
+    uint64_t slot = LARK_SLOT_FIRST_FREE;
+    for (unsigned i = 0; i < 4; i++) {
+        req.types[i] = types[i];
+        req.sizes[i] = sizes[i];
+        req.slots[i] = slot;
+        slot += sizes[i];
+    }
+    struct memory_alloc_reply rep = {0};
+    seL4_Word err = memory_stats(&before);
+    if (err == MEMORY_OK) {
+        err = memory_alloc(&req, &rep);
+    }
+    if (err != MEMORY_OK) {
+        con_printf("memtest: alloc failed, error %lu\r\n", (unsigned long)err);
+        return;
+    }
+    err = memory_stats(&during);
+    struct memory_free_request fr = {0};
+    fr.container = req.container;
+    fr.depth = req.depth;
+    fr.count = req.count;
+    for (unsigned i = 0; i < 4; i++) {
+        fr.types[i] = req.types[i];
+        fr.sizes[i] = req.sizes[i];
+        fr.slots[i] = req.slots[i];
+    }
+    err |= memory_free(&fr);
+    err |= memory_stats(&after);
+    con_printf("memtest: %lu objects, %lu bytes; in use %lu -> %lu -> %lu bytes: %s\r\n", (unsigned long)rep.objects,
+               (unsigned long)rep.bytes, (unsigned long)before.allocated_bytes, (unsigned long)during.allocated_bytes,
+               (unsigned long)after.allocated_bytes,
+               err == MEMORY_OK && after.allocated_bytes == before.allocated_bytes &&
+                       during.allocated_bytes == before.allocated_bytes + rep.bytes
+                   ? "ok"
+                   : "MISMATCH");
+}
+
 static int starts_with(const char *s, const char *word)
 {
     size_t n = strlen(word);
@@ -72,11 +122,13 @@ static void run(const char *line)
     }
     if (starts_with(line, "mstats")) {
         cmd_mstats();
+    } else if (starts_with(line, "memtest")) {
+        cmd_memtest();
     } else if (starts_with(line, "echo")) {
         const char *text = line + 4;
         con_printf("%s\r\n", *text == ' ' ? text + 1 : text);
     } else if (starts_with(line, "help")) {
-        con_printf("commands: mstats, echo <text>, help\r\n");
+        con_printf("commands: mstats, memtest, echo <text>, help\r\n");
     } else {
         con_printf("%s: unknown command\r\n", line);
     }

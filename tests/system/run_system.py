@@ -164,6 +164,14 @@ def boot_system(images, out):
             check(v[1] == int(figs.group(4)) and v[3] == int(figs.group(2)), "mstats_free_and_overhead_match_boot",
                   f"free {v[1]} overhead {v[3]} vs boot {figs.group(4)} {figs.group(2)}")
             check(v[6] == tainted, "mstats_reclaim_equals_tainted", f"{v[6]} vs {tainted}")
+        mt = console_command(m, "memtest", r"memtest: (\d+) objects, (\d+) bytes; in use (\d+) -> (\d+) -> (\d+) "
+                             r"bytes: (\w+)\r\n", "console_memtest_runs")
+        want = 64 * 4096 + 16 * 64 + 8 * 16 + 2 * 2048
+        check(mt is not None and mt.group(1) == "90" and int(mt.group(2)) == want and mt.group(6) == "ok"
+              and mt.group(3) == mt.group(5) == "0", "memtest_in_use_returns_to_baseline",
+              f"got {mt.group(0) if mt else None!r}, want 90 objects {want} bytes")
+        console_command(m, "mstats", r"0 bytes in-use, \d+ bytes free, %d bytes requested" % (4752 + want),
+                        "mstats_counts_memtest_as_requested")
         console_command(m, "frobnicate", r"frobnicate: unknown command\r\n", "console_unknown_command")
         console_command(m, "echo abX\x7fc", r"\r\nabc\r\n", "console_backspace_erases")
         console_command(m, "echo still alive", r"\r\nstill alive\r\n", "console_runs_after_pings_cap_fault")
