@@ -1,7 +1,8 @@
 /* console: a line-oriented shell on the UART driver (a small DebugConsole, kataos.md section 3):
  * every typed character is echoed back; Enter runs the line. Commands: `mstats` (asks the
  * memory manager, printed as KataOS prints it), `memtest` (a batch allocated and freed through
- * the memory manager, KataOS's test_obj_alloc), `echo <text>`, `help`. */
+ * the memory manager, KataOS's test_obj_alloc), `mdebug` / `capscan` (the memory manager prints
+ * its slabs / its CNode on the debug console), `echo <text>`, `help`. */
 #include "lark_component.h"
 #include "lark_glue.h"
 #include <lark/print.h>
@@ -122,13 +123,17 @@ static void run(const char *line)
     }
     if (starts_with(line, "mstats")) {
         cmd_mstats();
+    } else if (starts_with(line, "mdebug")) {
+        con_printf("mdebug: %s\r\n", memory_debug() == MEMORY_OK ? "printed by the memory manager" : "failed");
+    } else if (starts_with(line, "capscan")) {
+        con_printf("capscan: %s\r\n", memory_capscan() == MEMORY_OK ? "printed by the memory manager" : "failed");
     } else if (starts_with(line, "memtest")) {
         cmd_memtest();
     } else if (starts_with(line, "echo")) {
         const char *text = line + 4;
         con_printf("%s\r\n", *text == ' ' ? text + 1 : text);
     } else if (starts_with(line, "help")) {
-        con_printf("commands: mstats, memtest, echo <text>, help\r\n");
+        con_printf("commands: mstats, mdebug, capscan, memtest, echo <text>, help\r\n");
     } else {
         con_printf("%s: unknown command\r\n", line);
     }

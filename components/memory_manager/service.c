@@ -4,6 +4,7 @@
 #include "lark_glue.h"
 #include "memory_manager.h"
 #include "slabs.h"
+#include <lark/lark_sel4.h>
 #include <lark/print.h>
 
 static seL4_Word to_memory_error(seL4_Error err)
@@ -111,6 +112,22 @@ static seL4_Word mm_stats_call(seL4_Word badge, struct memory_stats_reply *rep)
     rep->allocated_objs = mm_stats.allocated_objs;
     rep->total_requested_objs = mm_stats.total_requested_objs;
     rep->reclaimed_bytes = mm_stats.reclaimed_bytes;
+    rep->untyped_slab_too_small = mm_stats.untyped_slab_too_small;
+    rep->out_of_memory = mm_stats.out_of_memory;
+    return MEMORY_OK;
+}
+
+static seL4_Word mm_debug(seL4_Word badge)
+{
+    lark_printf("memory_manager: debug (asked by client %lu)\n", (unsigned long)badge);
+    slabs_print();
+    return MEMORY_OK;
+}
+
+static seL4_Word mm_capscan(seL4_Word badge)
+{
+    lark_printf("memory_manager: capscan (asked by client %lu)\n", (unsigned long)badge);
+    lark_DebugDumpCNode(LARK_SLOT_CNODE);
     return MEMORY_OK;
 }
 
@@ -118,6 +135,8 @@ static const struct memory_ops ops = {
     .alloc = mm_alloc,
     .free = mm_free,
     .stats = mm_stats_call,
+    .debug = mm_debug,
+    .capscan = mm_capscan,
 };
 
 _Noreturn void mm_serve(void)

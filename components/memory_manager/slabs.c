@@ -1,6 +1,8 @@
 /* Allocation over the untyped slabs: the kernel's watermark is the allocator; a slab that
  * answers NotEnoughMemory passes the request to the next one, round robin. */
 #include "slabs.h"
+#include <lark/lark_sel4.h>
+#include <lark/print.h>
 #include <memory.h>
 
 #define RETYPE_FANOUT 256u /* abi.md section 3 */
@@ -39,6 +41,23 @@ void slabs_finish(void)
 uint32_t slabs_count(int static_pool_wanted)
 {
     return static_pool_wanted ? n_static : n_normal;
+}
+
+static void print_list(const char *what, const struct slab *slabs, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        lark_Untyped_Describe_t d = lark_Untyped_Describe(slabs[i].cap);
+        lark_printf("memory_manager:   %s slab %u: slot %lu, 2^%u bytes, %lu free\n", what, i,
+                    (unsigned long)slabs[i].cap, slabs[i].size_bits, (unsigned long)d.remainingBytes);
+    }
+}
+
+void slabs_print(void)
+{
+    lark_printf("memory_manager: %u free slabs, %u static slabs; %lu slab-too-small retries, %lu out of memory\n",
+                n_normal, n_static, (unsigned long)mm_stats.untyped_slab_too_small, (unsigned long)mm_stats.out_of_memory);
+    print_list("free", normal, n_normal);
+    print_list("static", static_pool, n_static);
 }
 
 uint64_t object_bytes(uint64_t type, uint64_t size, uint64_t *count, uint64_t *size_bits)

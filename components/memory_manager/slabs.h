@@ -26,6 +26,9 @@ void slabs_add(seL4_CPtr cap, uint8_t size_bits, uint64_t free_bytes);
 void slabs_finish(void);
 uint32_t slabs_count(int static_pool);
 
+/* Prints every slab: cap, size, bytes still free (Untyped_Describe). */
+void slabs_print(void);
+
 /* Bytes of RAM for `size` (count or log2 size) objects of type, or 0 if the pair is invalid. */
 uint64_t object_bytes(uint64_t type, uint64_t size, uint64_t *count, uint64_t *size_bits);
 

@@ -13,6 +13,8 @@ enum memory_label {
     MEMORY_ALLOC = 1,
     MEMORY_FREE = 2,
     MEMORY_STATS = 3,
+    MEMORY_DEBUG = 4,   /* the manager prints its slab table on the debug console */
+    MEMORY_CAPSCAN = 5, /* the manager prints its own CNode (LarkOS DebugDumpCNode) */
 };
 
 /* Numbered as KataOS's MemoryManagerError. */
@@ -62,6 +64,8 @@ struct memory_stats_reply {
     uint64_t allocated_objs;
     uint64_t total_requested_objs;
     uint64_t reclaimed_bytes;       /* RAM won back by revoking the tainted untypeds */
+    uint64_t untyped_slab_too_small;/* retypes a slab refused for lack of room (then the next slab) */
+    uint64_t out_of_memory;         /* requests no slab could satisfy */
 };
 
 #endif

@@ -172,6 +172,14 @@ def boot_system(images, out):
               f"got {mt.group(0) if mt else None!r}, want 90 objects {want} bytes")
         console_command(m, "mstats", r"0 bytes in-use, \d+ bytes free, %d bytes requested" % (4752 + want),
                         "mstats_counts_memtest_as_requested")
+        start = len(m.text())
+        console_command(m, "mdebug", r"mdebug: printed by the memory manager\r\n", "console_mdebug")
+        slabs = m.wait_for(r"memory_manager: (\d+) free slabs, (\d+) static slabs; (\d+) slab-too-small retries, "
+                           r"(\d+) out of memory", start)
+        check(slabs is not None and slabs.group(4) == "1", "memory_manager_debug_lists_slabs_and_counts_ooms",
+              f"got {slabs.group(0) if slabs else None!r} (ping's 2^37 request is the one out of memory)")
+        start = len(m.text())
+        console_command(m, "capscan", r"capscan: printed by the memory manager\r\n", "console_capscan")
         console_command(m, "frobnicate", r"frobnicate: unknown command\r\n", "console_unknown_command")
         console_command(m, "echo abX\x7fc", r"\r\nabc\r\n", "console_backspace_erases")
         console_command(m, "echo still alive", r"\r\nstill alive\r\n", "console_runs_after_pings_cap_fault")
