@@ -2,7 +2,7 @@
  * component ELFs linked in as in the boot image. Each scenario runs in a child process (the
  * root server keeps its state in globals) and prints "PASS name" / "FAIL name: why".
  *
- *   host-rootserver good|badspec|badelf
+ *   host-rootserver good|badspec|badelf|spec_system
  *
  * The checks follow docs/composition.md: every spec object created once, with its type and
  * size, from a non-tainted RAM untyped (device frames from a device untyped at their paddr);
@@ -488,6 +488,13 @@ static const struct m_untyped fragmented[] = {
     {0x80150000, 16, 0, 0, 0},       {0x80160000, 17, 0, 0, 0}, {0x80180000, 18, 0, 0, 0},
     {0x801c0000, 18, 0, 0, 0},       {0x80200000, 21, 0, 0, 0}, {0x10000000, 12, 1, 0, 0},
 };
+/* For the composer's spec_system.xml: the UART page, and the RTC's two pages (0x101000,
+ * 0x102000) inside one 64 KiB device untyped, so the second frame comes from a half the first
+ * split left over. */
+static const struct m_untyped spec_system_layout[] = {
+    {0x80080000, 19, 0, 1, 0x60000}, {0x80100000, 20, 0, 0, 0}, {0x81000000, 24, 0, 0, 0},
+    {0x10000000, 12, 1, 0, 0},       {0x100000, 16, 1, 0, 0},
+};
 static const struct m_untyped no_ram[] = {
     {0x80080000, 24, 0, 1, 0x60000}, {0x10000000, 12, 1, 0, 0},
 };
@@ -515,6 +522,11 @@ static void in_child(void (*fn)(const void *), const void *arg)
 static void good_qemu(const void *a) { (void)a; scenario_good("qemu_like_", qemu_like, N(qemu_like)); }
 static void good_big(const void *a) { (void)a; scenario_good("big_device_untyped_", big_device, N(big_device)); }
 static void good_frag(const void *a) { (void)a; scenario_good("fragmented_ram_", fragmented, N(fragmented)); }
+static void good_spec_system(const void *a)
+{
+    (void)a;
+    scenario_good("spec_system_", spec_system_layout, N(spec_system_layout));
+}
 static void refuse_ram(const void *a)
 {
     (void)a;
@@ -547,12 +559,14 @@ int main(int argc, char **argv)
         in_child(good_frag, NULL);
         in_child(refuse_ram, NULL);
         in_child(refuse_device, NULL);
+    } else if (strcmp(mode, "spec_system") == 0) {
+        in_child(good_spec_system, NULL);
     } else if (strcmp(mode, "badspec") == 0) {
         in_child(refuse_spec, "host_damaged_spec_refused");
     } else if (strcmp(mode, "badelf") == 0) {
         in_child(refuse_elf, "host_mismatched_elf_refused");
     } else {
-        fprintf(stderr, "usage: %s good|badspec|badelf\n", argv[0]);
+        fprintf(stderr, "usage: %s good|badspec|badelf|spec_system\n", argv[0]);
         return 2;
     }
     printf("host-rootserver %s: %u passed, %u failed\n", mode, counts[0], counts[1]);
