@@ -152,6 +152,23 @@ static void test_memory(void)
     check(seL4_DebugCapIdentify(f) == 0, "memory_failed_batch_rolled_back", "slot %lu holds type %lu", f,
           seL4_DebugCapIdentify(f));
 
+    /* Static lifetime comes from the slabs that already hold the components' objects. */
+    struct memory_alloc_request st = batch(1);
+    st.lifetime = MEMORY_LIFETIME_STATIC;
+    set(&st, 0, seL4_EndpointObject, 3, f);
+    err = memory_alloc(&st, &rep);
+    struct memory_free_request stf = free_of(&st);
+    seL4_Word ferr = memory_free(&stf);
+    check(err == MEMORY_OK && rep.objects == 3 && ferr == MEMORY_OK && seL4_DebugCapIdentify(f) == 0,
+          "memory_static_lifetime_alloc_and_free", "alloc %lu free %lu", err, ferr);
+
+    bad = batch(1);
+    set(&bad, 0, seL4_NotificationObject, 1, f);
+    bad.depth = 0;
+    err = memory_alloc(&bad, &rep);
+    check(err == MEMORY_OBJ_CAP_INVALID, "memory_alloc_bad_container_depth", "error %lu, want %lu", err,
+          MEMORY_OBJ_CAP_INVALID);
+
     bad = batch(1);
     set(&bad, 0, seL4_UntypedObject, 37, f);
     err = memory_alloc(&bad, &rep);
