@@ -49,6 +49,7 @@ static void write_handoff(seL4_CPtr frame, const struct lark_handoff *h)
 
 static void start_threads(void)
 {
+    rs.threads_started = 1;
     for (uint32_t i = 0; i < rs.spec.header->threads.count; i++) {
         rs_check(seL4_TCB_Resume(rs.obj_cap[rs.spec.threads[i].tcb]), "resume",
                  lark_spec_string(&rs.spec, rs.spec.threads[i].name));

@@ -19,11 +19,18 @@ static inline uint64_t instret(void)
 
 struct rs rs;
 
+/* The machine halts: a half-built system must not run. */
+static _Noreturn void stop(void)
+{
+    lark_printf(rs.threads_started ? "rootserver: stopped, threads were resumed already\n"
+                                   : "rootserver: stopped, nothing started\n");
+    lark_exit(1);
+}
+
 _Noreturn void rs_fail(const char *what, const char *why)
 {
     lark_printf("rootserver: error: %s: %s\n", what, why);
-    lark_printf("rootserver: stopped, nothing started\n");
-    lark_exit(1);
+    stop();
 }
 
 void rs_check(seL4_Error err, const char *what, const char *name)
@@ -31,8 +38,7 @@ void rs_check(seL4_Error err, const char *what, const char *name)
     if (err != seL4_NoError) {
         lark_printf("rootserver: error: %s %s: %s (MR0 %lx)\n", what, name, lark_error_name(err),
                     (unsigned long)seL4_GetMR(0));
-        lark_printf("rootserver: stopped, nothing started\n");
-        lark_exit(1);
+        stop();
     }
 }
 

@@ -23,6 +23,7 @@ struct rs {
     seL4_Word tainted_start, tainted_end;/* BootInfo slot range of the tainted untypeds */
     seL4_Word kernel_reserved_bytes;
     seL4_CPtr asid_pool;                 /* the components' ASID pool (build.c) */
+    int threads_started;                 /* some thread was resumed (handoff.c) */
 };
 
 extern struct rs rs;
