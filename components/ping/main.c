@@ -53,6 +53,11 @@ static void test_pong(void)
     seL4_Word badges = pong_done_wait();
     check(badges == LARK_BADGE_PONG_DONE_PONG, "pong_done_notification_badge", "badges %lx, want %lx", badges,
           LARK_BADGE_PONG_DONE_PONG);
+    /* pong's second thread answers a kick on its own notification. */
+    kick_signal();
+    badges = pong_done_wait();
+    check(badges == LARK_BADGE_PONG_DONE_PONG, "pong_helper_thread_answers_kick", "badges %lx, want %lx", badges,
+          LARK_BADGE_PONG_DONE_PONG);
     sreq.length = LARK_SIZE_PINGPONG_BUF + 1;
     err = pong_sum(&sreq, &srep);
     check(err == PINGPONG_BAD_LENGTH, "pong_refuses_length_beyond_page", "error %lu, want %lu", err, PINGPONG_BAD_LENGTH);

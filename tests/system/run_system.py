@@ -144,7 +144,8 @@ def boot_system(images, out):
             int(figs.group(4)) > int(figs.group(3))
         check(ok, "memory_figures_add_up", f"figures {figs.groups() if figs else None}")
         for who, line in [("uart_driver", r"uart_driver: 16550 at \w+ \(virtual\), IRQ 10, serving"),
-                          ("memory_manager", r"memory_manager: serving"), ("pong", r"pong: serving")]:
+                          ("memory_manager", r"memory_manager: serving"), ("pong", r"pong: serving"),
+                          ("pong_helper_thread", r"pong\.helper: thread 1 started, IPC buffer ok")]:
             check(re.search(line, log) is not None, f"{who}_starts", f"no {line!r}")
 
         for name in re.findall(r"ping: PASS (\w+)", log):
