@@ -144,6 +144,9 @@ int main(void)
     char line[LINE_MAX + 1];
     unsigned len = 0;
     con_printf("\r\nLarkOS console (type help)\r\n");
+    /* The banner goes out through the driver, this line through the kernel: flush first, so
+     * they reach the serial line in this order. */
+    uart_flush();
     lark_printf("console: ready at instret %lu\n", (unsigned long)lark_instret());
     con_printf(PROMPT);
     for (;;) {

@@ -1,23 +1,35 @@
 /* uart_driver: the 16550 of QEMU virt in user space (kataos.md sections 1 and 11: UARTDriver).
- * Received bytes arrive by interrupt (PLIC source 10, a bound notification) into the rx ring;
- * writes go through the tx ring to the transmitter. The client's bytes travel in the shared
- * pages uart_tx (client -> driver) and uart_rx (driver -> client). One thread: a READ with
- * nothing received waits on the IRQ notification before it replies, which is fine for the one
- * client the description gives this driver. */
+ * Both directions are interrupt-driven through 512-byte rings: received bytes are moved into
+ * the rx ring on the RX interrupt; written bytes wait in the tx ring and go out a FIFO-full at
+ * a time on the transmit-empty interrupt (enabled only while the ring holds bytes, since the
+ * line is level-triggered). PLIC source 10 signals the thread's bound notification. The
+ * client's bytes travel in the shared pages uart_tx (client -> driver) and uart_rx (driver ->
+ * client). One thread: a READ with nothing received, a WRITE into a full ring and a FLUSH wait
+ * for the interrupt before they reply, which is fine for the one client this driver has. */
 #include "lark_glue.h"
 #include "ns16550.h"
 #include "ring.h"
 #include <lark/print.h>
 
 static struct ring rx, tx;
-static uint64_t rx_dropped, irqs;
+static uint64_t rx_dropped;
+static uint8_t ier;
 
 static volatile uint8_t *regs(void)
 {
     return (volatile uint8_t *)uart_mmio();
 }
 
-/* Moves every byte the UART holds into the rx ring (clearing its level interrupt) and acks. */
+static void set_tx_interrupt(int on)
+{
+    uint8_t want = on ? (uint8_t)(ier | NS16550_IER_TX_EMPTY) : (uint8_t)(ier & ~NS16550_IER_TX_EMPTY);
+    if (want != ier) {
+        ier = want;
+        ns16550_write(regs(), NS16550_IER, ier);
+    }
+}
+
+/* Moves every received byte into the rx ring (which clears the RX interrupt). */
 static void drain_receiver(void)
 {
     while (ns16550_read(regs(), NS16550_LSR) & NS16550_LSR_DATA_READY) {
@@ -28,24 +40,25 @@ static void drain_receiver(void)
     }
 }
 
+/* Refills an empty transmit FIFO from the tx ring; the interrupt stays on while bytes wait. */
+static void feed_transmitter(void)
+{
+    if (ns16550_read(regs(), NS16550_LSR) & NS16550_LSR_THR_EMPTY) {
+        uint8_t b;
+        for (unsigned i = 0; i < NS16550_FIFO_BYTES && ring_get(&tx, &b); i++) {
+            ns16550_write(regs(), NS16550_RBR_THR, b);
+        }
+    }
+    set_tx_interrupt(ring_used(&tx) != 0);
+}
+
 static void on_irq(seL4_Word bits)
 {
     if (bits & LARK_IRQ_BIT_UART_IRQ) {
-        irqs++;
+        (void)ns16550_read(regs(), NS16550_IIR_FCR); /* reading IIR clears a transmit-empty interrupt */
         drain_receiver();
+        feed_transmitter();
         uart_irq_ack();
-    }
-}
-
-/* QEMU's transmitter empties at once; real hardware would have the driver wait for THRE. */
-static void drain_transmitter(void)
-{
-    uint8_t b;
-    while (ring_used(&tx) != 0) {
-        while (!(ns16550_read(regs(), NS16550_LSR) & NS16550_LSR_THR_EMPTY)) {
-        }
-        ring_get(&tx, &b);
-        ns16550_write(regs(), NS16550_RBR_THR, b);
     }
 }
 
@@ -58,12 +71,14 @@ static seL4_Word uart_write_op(seL4_Word badge, const struct uart_io_write_reque
     }
     const volatile uint8_t *src = uart_tx_region();
     for (uint64_t i = 0; i < req->length; i++) {
-        if (!ring_put(&tx, src[i])) {
-            drain_transmitter();
-            ring_put(&tx, src[i]);
+        while (!ring_put(&tx, src[i])) {
+            feed_transmitter();
+            if (ring_used(&tx) == RING_BYTES) {
+                on_irq(lark_irq_wait_main());
+            }
         }
     }
-    drain_transmitter();
+    feed_transmitter();
     rep->written = req->length;
     return UART_IO_OK;
 }
@@ -92,7 +107,10 @@ static seL4_Word uart_read_op(seL4_Word badge, const struct uart_io_read_request
 static seL4_Word uart_flush_op(seL4_Word badge)
 {
     (void)badge;
-    drain_transmitter();
+    while (ring_used(&tx) != 0) {
+        on_irq(lark_irq_wait_main());
+    }
+    /* The last FIFO-full raises no interrupt once gone: wait for the shift register. */
     while (!(ns16550_read(regs(), NS16550_LSR) & NS16550_LSR_TX_IDLE)) {
     }
     return UART_IO_OK;
@@ -110,7 +128,8 @@ int main(void)
     ns16550_write(regs(), NS16550_LCR, NS16550_LCR_8N1);
     ns16550_write(regs(), NS16550_IIR_FCR, NS16550_FCR_ENABLE_AND_CLEAR);
     ns16550_write(regs(), NS16550_MCR, NS16550_MCR_DTR_RTS_OUT2);
-    ns16550_write(regs(), NS16550_IER, NS16550_IER_RX_AVAILABLE);
+    ier = NS16550_IER_RX_AVAILABLE;
+    ns16550_write(regs(), NS16550_IER, ier);
     drain_receiver();
     lark_printf("uart_driver: 16550 at %lx (virtual), IRQ %u, serving\n", (unsigned long)LARK_MMIO_VADDR_UART,
                 LARK_IRQ_NUMBER_UART_IRQ);

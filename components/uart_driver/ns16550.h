@@ -13,11 +13,13 @@ enum ns16550_reg {
 };
 
 #define NS16550_IER_RX_AVAILABLE 0x01u
+#define NS16550_IER_TX_EMPTY 0x02u     /* interrupt while the transmit FIFO is empty */
+#define NS16550_FIFO_BYTES 16u
 #define NS16550_FCR_ENABLE_AND_CLEAR 0x07u
 #define NS16550_LCR_8N1 0x03u
 #define NS16550_MCR_DTR_RTS_OUT2 0x0bu /* OUT2 gates the interrupt line on PC-style wiring */
 #define NS16550_LSR_DATA_READY 0x01u
-#define NS16550_LSR_THR_EMPTY 0x20u
+#define NS16550_LSR_THR_EMPTY 0x20u     /* with FIFOs on: the transmit FIFO is empty */
 #define NS16550_LSR_TX_IDLE 0x40u     /* holding register and shift register both empty */
 
 static inline uint8_t ns16550_read(volatile uint8_t *base, enum ns16550_reg r)

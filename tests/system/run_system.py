@@ -114,6 +114,8 @@ def boot_system(images, out):
     try:
         prompt = m.wait_for(r"LARK> ")
         check(prompt is not None, "console_prompt_appears", "no LARK> prompt")
+        check(re.search(r"LarkOS console \(type help\)\r\nconsole: ready at instret \d+\r?\n", m.text()) is not None,
+              "uart_flush_orders_banner_before_kernel_line", "banner and kernel line out of order")
         ping_done = m.wait_for(r"ping: (\d+) passed, (\d+) failed")
         fault = m.wait_for(r"fault: thread ping\.main \(no fault handler\) type 1 addr (\w+)")
         log = m.text()
