@@ -99,6 +99,8 @@ void sched_context_bind_ntfn(struct sched_context *sc, struct notification *n);
 void sched_context_unbind_ntfn(struct sched_context *sc);
 /* Consumed time in microseconds since the last call (Consumed, YieldTo, timeout faults). */
 word_t sched_context_update_consumed(struct sched_context *sc);
+/* A YieldTo of `yielder` ends: MR0 = the target SC's consumed time, the link is cut. */
+void sched_complete_yield_to(struct tcb *yielder);
 
 struct invocation;
 exception_t decode_sched_context_invocation(struct invocation *inv);  /* labels 34..38 */
