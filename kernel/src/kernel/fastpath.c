@@ -80,8 +80,12 @@ static ALWAYS_INLINE bool fp_sc_stays(const struct tcb *cur, struct sched_contex
         return false;
     word_t now = rdtime();
     word_t consumed = ks_consumed + (now - ks_cur_time);
-    word_t amount = sc->refills[sc->refill_head].amount;
+    const struct refill *head = &sc->refills[sc->refill_head];
+    word_t amount = head->amount;
     if (unlikely(consumed >= amount || amount - consumed < refill_min_budget))
+        return false;
+    /* sched_wake would postpone the receiver if the head refill were not released yet */
+    if (unlikely(head->release > now))
         return false;
     /* (ks_sched_action is SCHED_ACTION_RESUME whenever user code runs: schedule() ends so) */
     /* a timer or device interrupt waiting would be taken by the slowpath's schedule() */
@@ -194,7 +198,9 @@ void fastpath_call(word_t cptr, word_t info, word_t mr0, word_t mr1, word_t mr2,
     struct reply *r = dest->reply;
     struct sched_context *sc = cur->sc;
     /* the passive-server case: the caller's SC goes with the call */
-    if (unlikely(!r || dest->sc || dest->in_release_queue || !fp_sc_stays(cur, sc)))
+    /* (a thread switched to with yield_to set completes its YieldTo in schedule()) */
+    if (unlikely(!r || dest->sc || dest->in_release_queue || dest->yield_to ||
+                 !fp_sc_stays(cur, sc)))
         slowpath();
     if (unlikely(fp_higher_prio_ready(dest->priority)))
         slowpath();
@@ -293,7 +299,7 @@ void fastpath_reply_recv(word_t cptr, word_t info, word_t mr0, word_t mr1, word_
         slowpath();
     /* the reply heads the call stack of the running SC and the caller is passive */
     if (unlikely(r->sc != sc || caller->sc || caller->fault.type != FAULT_NULL ||
-                 caller->in_release_queue || !fp_sc_stays(cur, sc)))
+                 caller->in_release_queue || caller->yield_to || !fp_sc_stays(cur, sc)))
         slowpath();
     if (unlikely(fp_higher_prio_ready(caller->priority)))
         slowpath();
