@@ -1,7 +1,8 @@
 /* The IPC fastpath for Call and ReplyRecv (src/kernel/fastpath.c). Built in unless the kernel
  * is compiled with FASTPATH=0 (LARK_FASTPATH 0): then every syscall takes the slowpath.
  *
- * trap.S enters it for an ecall with a7 = Call or ReplyRecv, once the user context is saved,
+ * trap.S enters it for an ecall with a7 = Call or ReplyRecv whose message info (a1) has at
+ * most 4 words (the message registers) and no extra caps, once the user context is saved,
  * with the user's a0..a6 still in registers (a7 = the current TCB). When the syscall is not
  * the simple case it changes nothing and continues with c_handle_trap (the slowpath), as if
  * it did not exist. Otherwise it does what the slowpath would have done (same registers,

@@ -64,12 +64,6 @@ static ALWAYS_INLINE struct cte *fp_lookup(cap_t root, cptr_t cptr)
     return fp_lookup_levels(root, cptr);
 }
 
-/* The message goes in registers only and carries no caps. */
-static ALWAYS_INLINE bool fp_simple_message(word_t info)
-{
-    return (info & 0x1ff) <= MSG_REGISTERS_IN_CPU; /* extraCaps (bits 7..8) = 0, length <= 4 */
-}
-
 /* The running SC stays the running SC and lasts for this entry: the slowpath's budget check
  * passes, schedule() changes nothing about time and re-arms no timer (its deadline
  * ks_cur_time - ks_consumed + head amount is unchanged), and no refill comes due. The
@@ -180,7 +174,7 @@ void fastpath_call(word_t cptr, word_t info, word_t mr0, word_t mr1, word_t mr2,
                    word_t reply_cptr, struct tcb *cur)
 {
     (void)mr0, (void)mr1, (void)mr2, (void)mr3, (void)reply_cptr;
-    if (unlikely(!fp_simple_message(info) || cur->fault.type != FAULT_NULL))
+    if (unlikely(cur->fault.type != FAULT_NULL))
         slowpath();
     struct cte *slot = fp_lookup(cur->slots[TCB_CSPACE_SLOT].cap, cptr);
     if (unlikely(!slot))
@@ -273,7 +267,7 @@ void fastpath_reply_recv(word_t cptr, word_t info, word_t mr0, word_t mr1, word_
                          word_t mr3, word_t reply_cptr, struct tcb *cur)
 {
     (void)mr0, (void)mr1, (void)mr2, (void)mr3;
-    if (unlikely(!fp_simple_message(info) || cur->fault.type != FAULT_NULL))
+    if (unlikely(cur->fault.type != FAULT_NULL))
         slowpath();
     cap_t root = cur->slots[TCB_CSPACE_SLOT].cap;
     struct cte *rslot = fp_lookup(root, reply_cptr);
