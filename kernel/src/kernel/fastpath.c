@@ -26,40 +26,40 @@ extern struct asid_pool *ks_asid_table[1 << ASID_HIGH_BITS]; /* arch/riscv/vspac
 /* Nothing done yet: the syscall goes the general way (stval is 0 for an ecall). */
 static NORETURN void slowpath(void) { c_handle_trap(CAUSE_ECALL_U, 0); }
 
-/* cspace_lookup_slot with depth 64, minus the lookup-fault details (a failed lookup takes
- * the slowpath, which reports it). NULL when the lookup fails. */
-static ALWAYS_INLINE struct cte *fp_lookup_levels(cap_t root, cptr_t cptr)
+/* The cap cspace_lookup_slot (depth 64) finds, minus the lookup-fault details: a null cap
+ * when the lookup fails (then the slowpath reports it). */
+static ALWAYS_INLINE cap_t fp_lookup_levels(cap_t root, cptr_t cptr)
 {
     cap_t node = root;
     unsigned n = WORD_BITS;
     for (;;) {
         if (unlikely(cap_type(node) != CAP_CNODE))
-            return NULL;
+            return cap_null();
         unsigned radix = cap_cnode_radix(node), gbits = cap_cnode_guard_size(node);
         unsigned level = radix + gbits;
         /* checked before the guard so that the shifts below stay under 64 */
         if (unlikely(level > n || level == 0))
-            return NULL;
+            return cap_null();
         word_t got = gbits ? (cptr >> (n - gbits)) & MASK(gbits) : 0;
         if (unlikely(got != cap_cnode_guard(node)))
-            return NULL;
+            return cap_null();
         struct cte *s = (struct cte *)cap_kptr(node) + ((cptr >> (n - level)) & MASK(radix));
         n -= level;
         if (likely(n == 0 || cap_type(s->cap) != CAP_CNODE))
-            return s;
+            return s->cap;
         node = s->cap;
     }
 }
 
 /* The usual CSpace first: one CNode whose guard and radix take all 64 bits (the guard is
  * then at least 1 bit, as the radix field is 6 bits wide). */
-static ALWAYS_INLINE struct cte *fp_lookup(cap_t root, cptr_t cptr)
+static ALWAYS_INLINE cap_t fp_lookup(cap_t root, cptr_t cptr)
 {
     word_t radix = cap_cnode_radix(root), gbits = cap_cnode_guard_size(root);
     if (likely(cap_type(root) == CAP_CNODE && radix + gbits == WORD_BITS)) {
         if (unlikely((cptr >> radix) != cap_cnode_guard(root)))
-            return NULL;
-        return (struct cte *)cap_kptr(root) + ((cptr << gbits) >> gbits);
+            return cap_null();
+        return ((struct cte *)cap_kptr(root))[(cptr << gbits) >> gbits].cap;
     }
     return fp_lookup_levels(root, cptr);
 }
@@ -166,7 +166,7 @@ static ALWAYS_INLINE NORETURN void fp_switch_to(struct tcb *t, word_t satp)
     if (t != fpu_owner)
         s = (s & ~SSTATUS_FS_MASK) | SSTATUS_FS_OFF;
     t->ctx.regs[REG_SSTATUS] = s;
-    restore_user_context();
+    restore_user_context_of(t);
 }
 
 /* seL4_Call on an endpoint a passive server waits on with a reply object. */
@@ -176,10 +176,7 @@ void fastpath_call(word_t cptr, word_t info, word_t mr0, word_t mr1, word_t mr2,
     (void)mr0, (void)mr1, (void)mr2, (void)mr3, (void)reply_cptr;
     if (unlikely(cur->fault.type != FAULT_NULL))
         slowpath();
-    struct cte *slot = fp_lookup(cur->slots[TCB_CSPACE_SLOT].cap, cptr);
-    if (unlikely(!slot))
-        slowpath();
-    cap_t c = slot->cap;
+    cap_t c = fp_lookup(cur->slots[TCB_CSPACE_SLOT].cap, cptr);
     word_t rights = cap_rights(c);
     /* without Grant or GrantReply the caller gets no reply: the slowpath makes it inactive */
     if (unlikely(cap_type(c) != CAP_ENDPOINT || !(rights & RIGHT_WRITE) ||
@@ -270,13 +267,7 @@ void fastpath_reply_recv(word_t cptr, word_t info, word_t mr0, word_t mr1, word_
     if (unlikely(cur->fault.type != FAULT_NULL))
         slowpath();
     cap_t root = cur->slots[TCB_CSPACE_SLOT].cap;
-    struct cte *rslot = fp_lookup(root, reply_cptr);
-    if (unlikely(!rslot))
-        slowpath();
-    struct cte *eslot = fp_lookup(root, cptr);
-    if (unlikely(!eslot))
-        slowpath();
-    cap_t rc = rslot->cap, ec = eslot->cap;
+    cap_t rc = fp_lookup(root, reply_cptr), ec = fp_lookup(root, cptr);
     if (unlikely(cap_type(rc) != CAP_REPLY || cap_type(ec) != CAP_ENDPOINT ||
                  !(cap_rights(ec) & RIGHT_READ)))
         slowpath();

@@ -86,7 +86,11 @@ kernel_mode_trap:
     .globl restore_user_context
 restore_user_context:
     la t0, ks_cur_thread
-    ld t6, 0(t0)
+    ld a0, 0(t0)
+    /* restore_user_context_of(t), t == ks_cur_thread already in a0 (the fastpath) */
+    .globl restore_user_context_of
+restore_user_context_of:
+    mv t6, a0
     csrw sscratch, t6
     ld t0, REG_PC*REGBYTES(t6)
     csrw sepc, t0
