@@ -343,3 +343,59 @@ KTEST(preempt_untyped_reset_64_mib_bounded)
     kt_pool = pool;
     kt_pool_bits = pool_bits;
 }
+
+/* ---- delete of a chain of CNodes, each holding the last cap to the next */
+
+#define CHAIN_RADIX 1
+#define CHAIN_UT_BITS 17 /* room for 2048 CNodes of 2 slots */
+
+static void chain_delete_run(seL4_Word depth, figures_t *out)
+{
+    KT_CAP(cn_ut, kt_alloc_untyped(CHAIN_UT_BITS));
+    seL4_CPtr ep_ut;
+    KT_CAP(ep, lonely_endpoint(&ep_ut));
+    seL4_CPtr first = 0;
+    for (seL4_Word i = 0; i < depth; i++) {
+        KT_CAP(cn, kt_slot());
+        if (i == 0) {
+            first = cn;
+        }
+        KT_OK(seL4_Untyped_Retype(cn_ut, seL4_CapTableObject, CHAIN_RADIX, KT_ROOT, 0, 0, cn, 1));
+        KT_OK(derive_into(cn, 1, CHAIN_RADIX, ep, i));
+    }
+    /* from the deepest up, so each parent is still reachable from the root CNode */
+    for (seL4_Word i = depth - 1; i > 0; i--) {
+        KT_OK(seL4_CNode_Move(first + i - 1, 0, CHAIN_RADIX, KT_ROOT, first + i, KT_DEPTH));
+    }
+
+    char op[48];
+    kt_snprintf(op, sizeof(op), "delete of a chain of %lu CNodes", depth);
+    seL4_Word before = window_open();
+    seL4_Error err = seL4_CNode_Delete(KT_ROOT, first, KT_DEPTH);
+    *out = window_close(op, before);
+    KT_OK(err);
+
+    KT_TRUE(kt_slot_empty(first));
+    ut_whole(cn_ut, 1ul << CHAIN_UT_BITS); /* every CNode of the chain is gone */
+    KT_OK(seL4_CNode_Delete(KT_ROOT, ep, KT_DEPTH));
+    ut_whole(ep_ut, 1ul << PAGE_BITS); /* and every cap they held */
+    check_preempted(out);
+}
+
+KTEST(preempt_cnode_chain_delete_bounded)
+{
+    ticker_start();
+    if (kt_failed()) {
+        return;
+    }
+    figures_t small, large;
+    chain_delete_run(100, &small);
+    if (kt_failed()) {
+        return;
+    }
+    chain_delete_run(1000, &large);
+    if (kt_failed()) {
+        return;
+    }
+    check_bounded(&small, &large);
+}
