@@ -1,9 +1,10 @@
-/* Bounded preemption: the three long kernel operations (revoking a huge derivation tree,
- * deleting a CNode full of caps, resetting a big untyped) run while a higher-priority
- * periodic thread makes the timer fire. Each must finish correctly, be preempted and
- * restarted, and never run longer between two polls for a pending interrupt than it does at
- * a tenth of the size: the figures come from the LarkOS PreemptStats debug syscall (-66),
- * which counts retired instructions (the images run under -icount shift=0). */
+/* Bounded preemption: the long kernel operations (revoking a huge derivation tree, deleting
+ * a CNode full of caps, deleting a chain of nested CNodes, resetting a big untyped) run
+ * while a higher-priority periodic thread makes the timer fire. Each must finish correctly,
+ * be preempted and restarted, never run longer between two polls for a pending interrupt
+ * than the kernel's WCET estimate, and not longer at ten times the size than at the smaller
+ * size (+10%). The figures come from the LarkOS PreemptStats debug syscall (-66), which
+ * counts retired instructions (the images run under -icount shift=0). */
 #include "kt.h"
 
 #define TICKER_PRIO (KT_PRIO + 10)
