@@ -18,7 +18,6 @@
 #include <lark/syscall.h>
 #include <lark/vspace.h>
 
-
 extern struct asid_pool *ks_asid_table[1 << ASID_HIGH_BITS]; /* arch/riscv/vspace.c */
 
 /* Nothing done yet: the syscall goes the general way (stval is 0 for an ecall). */
@@ -99,7 +98,7 @@ static ALWAYS_INLINE word_t fp_satp(struct tcb *t)
 }
 
 /* MR0..length-1 from the sender's saved registers (reloaded rather than kept live from the
- * trap: fewer registers held means no stack frame); the receiver's others keep their values. */
+ * trap: fewer registers held, a smaller frame); the receiver's others keep their values. */
 static ALWAYS_INLINE void fp_copy_mrs(const struct tcb *from, struct tcb *to, word_t length)
 {
     switch (length) {
