@@ -6,6 +6,12 @@
 #include "quant.h"
 #include "../reader/schema.h"
 
+/* gcc 12's pre-RA scheduler hoists the loads of the unrolled taps and spills them on rv64
+ * (as in conv.c). */
+#if defined(__riscv) && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-schedule-insns")
+#endif
+
 lark_ml_status ml_setup_dwconv(ml_setup *s)
 {
     lark_ml_status st;
@@ -115,6 +121,68 @@ static void dw_c4(const ml_op *op, const int32_t *kb, const int8_t *img, int32_t
     ml_requant_row(&q, rq, row_acc, C, o);
 }
 
+/* One channel of two pixels, requantized straight from the registers when every channel
+ * shifts right (ML_RQ_RIGHT_POS): the multiplier and shift are loaded once for both, and
+ * no sum goes through memory. */
+static inline void rq_pair(const ml_rq_chan *ch, int32_t kb, int32_t a, int32_t b, int32_t zp,
+                           int32_t lo, int32_t hi, int8_t *o0, int8_t *o1)
+{
+    const int32_t m = ch->m, e = ch->e;
+    int32_t y0 = ml_rq_right((int32_t)((uint32_t)kb + (uint32_t)a), m, e) + zp;
+    int32_t y1 = ml_rq_right((int32_t)((uint32_t)kb + (uint32_t)b), m, e) + zp;
+    if (y0 < lo) y0 = lo;
+    if (y0 > hi) y0 = hi;
+    if (y1 < lo) y1 = lo;
+    if (y1 > hi) y1 = hi;
+    *o0 = (int8_t)y0;
+    *o1 = (int8_t)y1;
+}
+
+/* One tap of dw3x3_pair: 4 filter bytes, 4 input bytes of each pixel, 8 MACs. */
+#define DW3_TAP(xp, wq)                                                                   \
+    do {                                                                                  \
+        const int8_t *const p0_ = (xp), *const p1_ = p0_ + next;                          \
+        const int32_t w0_ = (wq)[0], w1_ = (wq)[1], w2_ = (wq)[2], w3_ = (wq)[3];         \
+        a0 += w0_ * p0_[0]; a1 += w1_ * p0_[1]; a2 += w2_ * p0_[2]; a3 += w3_ * p0_[3];   \
+        b0 += w0_ * p1_[0]; b1 += w1_ * p1_[1]; b2 += w2_ * p1_[2]; b3 += w3_ * p1_[3];   \
+    } while (0)
+
+/* The common MobileNet case as dw_c4_pair below, unrolled: 3x3 filter, dilation_w 1, every
+ * channel shifting right. The 9 taps are straight-line code (no tap loop or index updates),
+ * and stride is a constant after inlining, so for stride 1 the second pixel's taps are the
+ * first pixel's next taps and the compiler loads each input byte of a row once. The sums go
+ * from registers to the requantization (rq_pair). */
+static inline __attribute__((always_inline)) void dw3x3_pair_s(const ml_op *op, const int32_t *kb,
+                                                               const int8_t *x0, const ml_rq_chan *ch,
+                                                               int8_t *o, const int32_t stride)
+{
+    const ml_geom *g = &op->u.g;
+    const size_t C = (size_t)g->in_c, row = (size_t)g->dil_h * g->in_w * C, next = (size_t)stride * C;
+    const int32_t zp = op->out_zp, lo = op->act_min, hi = op->act_max;
+    for (size_t c = 0; c < C; c += 4) {
+        int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+        const int8_t *xr = x0 + c, *wr = op->w + c;
+        for (int ky = 0; ky < 3; ky++, xr += row, wr += 3 * C) {
+            DW3_TAP(xr, wr);
+            DW3_TAP(xr + C, wr + C);
+            DW3_TAP(xr + 2 * C, wr + 2 * C);
+        }
+        int8_t *const o0 = o + c, *const o1 = o + C + c;
+        rq_pair(ch + c, kb[c], a0, b0, zp, lo, hi, o0, o1);
+        rq_pair(ch + c + 1, kb[c + 1], a1, b1, zp, lo, hi, o0 + 1, o1 + 1);
+        rq_pair(ch + c + 2, kb[c + 2], a2, b2, zp, lo, hi, o0 + 2, o1 + 2);
+        rq_pair(ch + c + 3, kb[c + 3], a3, b3, zp, lo, hi, o0 + 3, o1 + 3);
+    }
+}
+#undef DW3_TAP
+
+static __attribute__((noinline)) void dw3x3_pair(const ml_op *op, const int32_t *kb, const int8_t *x0, const ml_rq_chan *ch, int8_t *o)
+{
+    if (op->u.g.stride_w == 1) dw3x3_pair_s(op, kb, x0, ch, o, 1);
+    else if (op->u.g.stride_w == 2) dw3x3_pair_s(op, kb, x0, ch, o, 2);
+    else dw3x3_pair_s(op, kb, x0, ch, o, op->u.g.stride_w);
+}
+
 /* Multiplier 1, two horizontally adjacent output pixels with full windows, 4 channels at a
  * time: each filter byte is loaded once for both pixels (12 loads + 8 multiply-adds per tap
  * of 8 MACs instead of 16 + 8). */
@@ -139,6 +207,14 @@ static void dw_c4_pair(const ml_op *op, const int32_t *kb, const int8_t *x0, int
                 b0 += w0 * yp[0]; b1 += w1 * yp[1]; b2 += w2 * yp[2]; b3 += w3 * yp[3];
             }
         }
+        if (rq->kind == ML_RQ_RIGHT_POS) {
+            int8_t *const o0 = o + c, *const o1 = o + C + c;
+            rq_pair(rq->ch + c, kb[c], a0, b0, q.zp, q.lo, q.hi, o0, o1);
+            rq_pair(rq->ch + c + 1, kb[c + 1], a1, b1, q.zp, q.lo, q.hi, o0 + 1, o1 + 1);
+            rq_pair(rq->ch + c + 2, kb[c + 2], a2, b2, q.zp, q.lo, q.hi, o0 + 2, o1 + 2);
+            rq_pair(rq->ch + c + 3, kb[c + 3], a3, b3, q.zp, q.lo, q.hi, o0 + 3, o1 + 3);
+            continue;
+        }
         acc0[c] = (int32_t)((uint32_t)kb[c] + (uint32_t)a0);
         acc0[c + 1] = (int32_t)((uint32_t)kb[c + 1] + (uint32_t)a1);
         acc0[c + 2] = (int32_t)((uint32_t)kb[c + 2] + (uint32_t)a2);
@@ -148,8 +224,10 @@ static void dw_c4_pair(const ml_op *op, const int32_t *kb, const int8_t *x0, int
         acc1[c + 2] = (int32_t)((uint32_t)kb[c + 2] + (uint32_t)b2);
         acc1[c + 3] = (int32_t)((uint32_t)kb[c + 3] + (uint32_t)b3);
     }
-    ml_requant_row(&q, rq, acc0, C, o);
-    ml_requant_row(&q, rq, acc1, C, o + C);
+    if (rq->kind != ML_RQ_RIGHT_POS) {
+        ml_requant_row(&q, rq, acc0, C, o);
+        ml_requant_row(&q, rq, acc1, C, o + C);
+    }
 }
 
 /* Depth multiplier M a multiple of 4 (e.g. a 1-channel image widened to 8): 4 output
@@ -239,6 +317,7 @@ void ml_eval_dwconv(const ml_op *op, uint8_t *scratch)
     }
     const int32_t span_h = (g->k_h - 1) * g->dil_h, span_w = (g->k_w - 1) * g->dil_w;
     const int c4 = M == 1 && C % 4 == 0, m4 = M % 4 == 0;
+    const int unrolled3 = c4 && g->k_h == 3 && g->k_w == 3 && g->dil_w == 1 && plan.kind == ML_RQ_RIGHT_POS;
     int8_t *out = op->out;
     for (int32_t b = 0; b < g->batches; b++) {
         const int8_t *img = op->in + (size_t)b * g->in_h * g->in_w * C;
@@ -249,7 +328,9 @@ void ml_eval_dwconv(const ml_op *op, uint8_t *scratch)
                 const int32_t ix0 = ox * g->stride_w - g->pad_l;
                 const int full = inside_y && ix0 >= 0 && ix0 + span_w < g->in_w;
                 if (c4 && full && ox + 1 < g->out_w && ix0 + g->stride_w + span_w < g->in_w) {
-                    dw_c4_pair(op, kb, img + ((size_t)iy0 * g->in_w + (size_t)ix0) * C, acc, rq, out);
+                    const int8_t *const x0 = img + ((size_t)iy0 * g->in_w + (size_t)ix0) * C;
+                    if (unrolled3) dw3x3_pair(op, kb, x0, plan.ch, out);
+                    else dw_c4_pair(op, kb, x0, acc, rq, out);
                     ox++;
                     out += O;
                     continue;

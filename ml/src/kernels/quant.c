@@ -92,11 +92,9 @@ void ml_requant_row(const ml_requant_t *q, const ml_rq_plan *plan, const int32_t
     const int32_t zp = q->zp, lo = q->lo, hi = q->hi;
     if (plan->kind == ML_RQ_RIGHT_POS) {
         for (int32_t i = 0; i < n; i++) {
-            const int32_t e = ch[i].e;
-            const int64_t v = ((int64_t)acc[i] * ch[i].m + (1LL << 30)) >> 31; /* SRDHM, fits int32 */
-            int32_t y = (int32_t)((v + (((int64_t)1 << e) >> 1) + (v >> 63)) >> e) + zp;
-            y = y < lo ? lo : y;
-            y = y > hi ? hi : y;
+            int32_t y = ml_rq_right(acc[i], ch[i].m, ch[i].e) + zp;
+            if (y < lo) y = lo;
+            if (y > hi) y = hi;
             out[i] = (int8_t)y;
         }
     } else if (plan->kind == ML_RQ_RIGHT) {

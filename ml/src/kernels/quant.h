@@ -55,6 +55,21 @@ static inline int8_t ml_requant8(const ml_requant_t *q, int32_t oc, int32_t acc)
  * The multipliers are never negative (ml_quantize_multiplier), so SRDHM cannot saturate. */
 typedef struct { int32_t m, e; } ml_rq_chan;   /* 8 bytes a channel of scratch */
 
+/* The fast requantization of one value for a channel that shifts right by e >= 1, in one
+ * 64-bit step. RDBPOT(SRDHM(acc, m), e) = (v + 2^(e-1) - (v < 0)) >> e with
+ * v = (acc * m + 2^30) >> 31; floor((floor(z) + c) / 2^e) = floor((z + c) / 2^e) for an
+ * integer c, so both roundings merge into
+ *   (acc * m + 2^30 + 2^(30+e) - 2^31 * (v < 0)) >> (31 + e).
+ * v < 0 may be replaced by acc < 0 (m >= 0): they differ only when v == 0, where
+ * (2^(e-1) - 1) >> e and 2^(e-1) >> e are both 0. 2^31 * (acc < 0) is acc & -2^31 for an
+ * int32 acc. |acc * m| <= 2^62 and the added terms are below 2^62, so nothing overflows. */
+static inline int32_t ml_rq_right(int32_t acc, int32_t m, int32_t e)
+{
+    const int64_t a = acc;
+    const int64_t t = a * m + (a & -((int64_t)1 << 31)) + ((int64_t)1 << 30) + ((int64_t)1 << (30 + e));
+    return (int32_t)(t >> (31 + e));
+}
+
 /* How a row is requantized: through ch (kind RIGHT: every channel shifts right or not at
  * all; kind RIGHT_POS: every channel shifts right by at least 1, so RDBPOT needs no e > 0
  * mask) or, kind GENERIC, by ml_requant8 (some channel shifts left). */
