@@ -196,7 +196,10 @@ static void conv_interior(const ml_op *op, const conv_work *wk, const int8_t *im
     int32_t *const row0 = wk->row, *const row1 = wk->row + O;
     int64_t *const packed = wk->packed;
     int32_t ox = ox_a;
-    for (; ox + 2 <= ox_b; ox += 2) {
+    /* With packed taps the odd last pixel goes through the packed block too, with a zero
+     * partner (its second sums are computed and dropped): far cheaper than dot8. */
+    for (; ox + 2 <= ox_b || (packed && ox < ox_b); ox += 2) {
+        const int odd = ox + 1 == ox_b;
         const int8_t *base0 = img + ((size_t)iy0 * g->in_w + (size_t)(ox * g->stride_w - g->pad_l)) * I;
         const int8_t *base1 = base0 + (size_t)g->stride_w * I;
         int8_t *o = out_row + (size_t)ox * O;
@@ -204,8 +207,11 @@ static void conv_interior(const ml_op *op, const conv_work *wk, const int8_t *im
             for (int32_t r = 0; r < pt->runs; r++) {
                 const size_t xo = x_off(pt, r);
                 int64_t *pr = packed + (size_t)r * pt->run_len;
-                for (int32_t j = 0; j < pt->run_len; j++)
-                    pr[j] = (int64_t)base0[xo + j] + (int64_t)base1[xo + j] * ((int64_t)1 << 32);
+                if (odd)
+                    for (int32_t j = 0; j < pt->run_len; j++) pr[j] = base0[xo + j];
+                else
+                    for (int32_t j = 0; j < pt->run_len; j++)
+                        pr[j] = (int64_t)base0[xo + j] + (int64_t)base1[xo + j] * ((int64_t)1 << 32);
             }
         }
         for (int32_t oc = 0; oc < O4; oc += 4) {
@@ -226,7 +232,7 @@ static void conv_interior(const ml_op *op, const conv_work *wk, const int8_t *im
             }
         }
         for (int32_t oc = O4; oc < O; oc++)
-            for (int j = 0; j < 2; j++) {
+            for (int j = 0; j < 2 - odd; j++) {
                 const int8_t *bj = j ? base1 : base0;
                 int32_t sum = 0;
                 for (int32_t r = 0; r < pt->runs; r++)
@@ -234,7 +240,7 @@ static void conv_interior(const ml_op *op, const conv_work *wk, const int8_t *im
                 (j ? row1 : row0)[oc] = (int32_t)((uint32_t)kb[oc] + (uint32_t)sum);
             }
         ml_requant_row(&q, &wk->rq, row0, O, o);
-        ml_requant_row(&q, &wk->rq, row1, O, o + O);
+        if (!odd) ml_requant_row(&q, &wk->rq, row1, O, o + O);
     }
     for (; ox < ox_b; ox++) {
         const int8_t *base = img + ((size_t)iy0 * g->in_w + (size_t)(ox * g->stride_w - g->pad_l)) * I;

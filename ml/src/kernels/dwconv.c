@@ -138,49 +138,168 @@ static inline void rq_pair(const ml_rq_chan *ch, int32_t kb, int32_t a, int32_t 
     *o1 = (int8_t)y1;
 }
 
-/* One tap of dw3x3_pair: 4 filter bytes, 4 input bytes of each pixel, 8 MACs. */
-#define DW3_TAP(xp, wq)                                                                   \
-    do {                                                                                  \
-        const int8_t *const p0_ = (xp), *const p1_ = p0_ + next;                          \
-        const int32_t w0_ = (wq)[0], w1_ = (wq)[1], w2_ = (wq)[2], w3_ = (wq)[3];         \
-        a0 += w0_ * p0_[0]; a1 += w1_ * p0_[1]; a2 += w2_ * p0_[2]; a3 += w3_ * p0_[3];   \
-        b0 += w0_ * p1_[0]; b1 += w1_ * p1_[1]; b2 += w2_ * p1_[2]; b3 += w3_ * p1_[3];   \
-    } while (0)
+/* ---- 3x3, multiplier 1, channels a multiple of 4, every channel shifting right ----
+ * The MobileNet case, as one pass over the layer with no sum going through memory. Per group
+ * of 4 channels the per-invoke constants sit together in one 72-byte block (the folded
+ * constant, the requantization and the 9 taps' filter bytes re-laid out tap by tap), so the
+ * MAC loop addresses all of them by immediate offsets from one pointer: with the filter in
+ * its model layout (tap stride C) the 9 filter streams plus 12 input streams of a pixel pair
+ * do not fit the registers and gcc spills. 18 bytes a channel: within dwconv's 20. */
+typedef struct {
+    int32_t kb[4];      /* bias - zp_in * sum(w) */
+    int32_t m[4];       /* multiplier; the channel shifts right by e >= 1 (ml_rq_right) */
+    uint8_t e[4];
+    int8_t w[9][4];     /* w[ky * 3 + kx][k] */
+} dw3_block;
+_Static_assert(sizeof(dw3_block) == 72 && 72 / 4 <= 12 + sizeof(ml_rq_chan), "dw3 blocks must fit dwconv's scratch");
 
-/* The common MobileNet case as dw_c4_pair below, unrolled: 3x3 filter, dilation_w 1, every
- * channel shifting right. The 9 taps are straight-line code (no tap loop or index updates),
- * and stride is a constant after inlining, so for stride 1 the second pixel's taps are the
- * first pixel's next taps and the compiler loads each input byte of a row once. The sums go
- * from registers to the requantization (rq_pair). */
-static inline __attribute__((always_inline)) void dw3x3_pair_s(const ml_op *op, const int32_t *kb,
-                                                               const int8_t *x0, const ml_rq_chan *ch,
-                                                               int8_t *o, const int32_t stride)
+static int dw3_applies(const ml_op *op)
 {
     const ml_geom *g = &op->u.g;
-    const size_t C = (size_t)g->in_c, row = (size_t)g->dil_h * g->in_w * C, next = (size_t)stride * C;
-    const int32_t zp = op->out_zp, lo = op->act_min, hi = op->act_max;
-    for (size_t c = 0; c < C; c += 4) {
-        int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-        const int8_t *xr = x0 + c, *wr = op->w + c;
-        for (int ky = 0; ky < 3; ky++, xr += row, wr += 3 * C) {
-            DW3_TAP(xr, wr);
-            DW3_TAP(xr + C, wr + C);
-            DW3_TAP(xr + 2 * C, wr + 2 * C);
+    if (g->depth_mult != 1 || g->in_c % 4 || g->k_h != 3 || g->k_w != 3 || g->dil_h != 1 || g->dil_w != 1)
+        return 0;
+    for (uint32_t i = 0; i < op->n_mult; i++)
+        if (op->shift[i] > -1) return 0;
+    return 1;
+}
+
+static void dw3_prepare(const ml_op *op, dw3_block *blk)
+{
+    const int32_t C = op->u.g.in_c, per_channel = op->n_mult > 1;
+    for (int32_t c = 0; c < C; c++) {
+        dw3_block *const b = &blk[c / 4];
+        const int k = c % 4;
+        int32_t sum = 0;
+        for (int t = 0; t < 9; t++) {
+            b->w[t][k] = op->w[(size_t)t * C + c];
+            sum += b->w[t][k];
         }
-        int8_t *const o0 = o + c, *const o1 = o + C + c;
-        rq_pair(ch + c, kb[c], a0, b0, zp, lo, hi, o0, o1);
-        rq_pair(ch + c + 1, kb[c + 1], a1, b1, zp, lo, hi, o0 + 1, o1 + 1);
-        rq_pair(ch + c + 2, kb[c + 2], a2, b2, zp, lo, hi, o0 + 2, o1 + 2);
-        rq_pair(ch + c + 3, kb[c + 3], a3, b3, zp, lo, hi, o0 + 3, o1 + 3);
+        const uint32_t bias = op->bias ? (uint32_t)ml_bias_at(op->bias, c) : 0;
+        b->kb[k] = (int32_t)(bias - (uint32_t)op->in_zp * (uint32_t)sum);
+        b->m[k] = op->mult[per_channel ? c : 0];
+        b->e[k] = (uint8_t)-op->shift[per_channel ? c : 0];
+    }
+}
+
+static inline int8_t dw3_clamp(int32_t y, int32_t lo, int32_t hi)
+{
+    if (y < lo) y = lo;
+    if (y > hi) y = hi;
+    return (int8_t)y;
+}
+
+static inline int8_t dw3_out(const dw3_block *b, int k, int32_t acc, int32_t zp, int32_t lo, int32_t hi)
+{
+    int32_t y = ml_rq_right(acc, b->m[k], b->e[k]) + zp;
+    if (y < lo) y = lo;
+    if (y > hi) y = hi;
+    return (int8_t)y;
+}
+
+/* One tap of a pixel pair: 4 filter bytes, 4 input bytes of each pixel, 8 MACs. */
+#define DW3_TAP(wq, xp, yp)                                                               \
+    do {                                                                                  \
+        const int32_t w0_ = (wq)[0], w1_ = (wq)[1], w2_ = (wq)[2], w3_ = (wq)[3];         \
+        a0 += w0_ * (xp)[0]; a1 += w1_ * (xp)[1]; a2 += w2_ * (xp)[2]; a3 += w3_ * (xp)[3]; \
+        b0 += w0_ * (yp)[0]; b1 += w1_ * (yp)[1]; b2 += w2_ * (yp)[2]; b3 += w3_ * (yp)[3]; \
+    } while (0)
+
+/* Two horizontally adjacent full-window pixels starting at input x0. stride is a constant
+ * after inlining: for stride 1 the second pixel's taps are the first pixel's next ones, so
+ * each input byte of a row is loaded once. The row loop is kept (not unrolled): unrolled,
+ * gcc turns every tap address into its own induction variable and spills. */
+static inline __attribute__((always_inline)) void dw3_pair_s(const ml_op *op, const dw3_block *blk,
+                                                             const int8_t *x0, int8_t *o, const size_t stride)
+{
+    const ml_geom *g = &op->u.g;
+    const size_t C = (size_t)g->in_c, row = (size_t)g->in_w * C, next = stride * C;
+    const int32_t zp = op->out_zp, lo = op->act_min, hi = op->act_max;
+    int8_t *o1 = o + C;
+    for (const dw3_block *b = blk, *const end = blk + C / 4; b < end; b++, x0 += 4, o += 4, o1 += 4) {
+        int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+        const int8_t *xr = x0;
+        const int8_t (*wq)[4] = b->w;
+#pragma GCC unroll 1
+        for (int ky = 0; ky < 3; ky++, xr += row, wq += 3) {
+            const int8_t *const p1 = xr + C, *const p2 = p1 + C;
+            DW3_TAP(wq[0], xr, xr + next);
+            DW3_TAP(wq[1], p1, p1 + next);
+            DW3_TAP(wq[2], p2, p2 + next);
+        }
+        /* all 8 values before the first store: an int8 store may alias the block, so
+         * constants read after one would be read again */
+        const int32_t s0[4] = { a0, a1, a2, a3 }, s1[4] = { b0, b1, b2, b3 };
+        int8_t y0[4], y1[4];
+        for (int k = 0; k < 4; k++) {
+            const int32_t kb = b->kb[k], m = b->m[k], e = b->e[k];
+            y0[k] = dw3_clamp(ml_rq_right((int32_t)((uint32_t)kb + (uint32_t)s0[k]), m, e) + zp, lo, hi);
+            y1[k] = dw3_clamp(ml_rq_right((int32_t)((uint32_t)kb + (uint32_t)s1[k]), m, e) + zp, lo, hi);
+        }
+        for (int k = 0; k < 4; k++) {
+            o[k] = y0[k];
+            o1[k] = y1[k];
+        }
     }
 }
 #undef DW3_TAP
 
-static __attribute__((noinline)) void dw3x3_pair(const ml_op *op, const int32_t *kb, const int8_t *x0, const ml_rq_chan *ch, int8_t *o)
+static __attribute__((noinline)) void dw3_pair(const ml_op *op, const dw3_block *blk, const int8_t *x0, int8_t *o)
 {
-    if (op->u.g.stride_w == 1) dw3x3_pair_s(op, kb, x0, ch, o, 1);
-    else if (op->u.g.stride_w == 2) dw3x3_pair_s(op, kb, x0, ch, o, 2);
-    else dw3x3_pair_s(op, kb, x0, ch, o, op->u.g.stride_w);
+    if (op->u.g.stride_w == 1) dw3_pair_s(op, blk, x0, o, 1);
+    else if (op->u.g.stride_w == 2) dw3_pair_s(op, blk, x0, o, 2);
+    else dw3_pair_s(op, blk, x0, o, (size_t)op->u.g.stride_w);
+}
+
+/* Any one pixel, its valid taps only, in the reference form bias + sum(w * (x - zp_in)). */
+static __attribute__((noinline)) void dw3_single(const ml_op *op, const dw3_block *blk, const int8_t *img,
+                                                 int32_t iy0, int32_t ix0, int8_t *o)
+{
+    const ml_geom *g = &op->u.g;
+    const int32_t C = g->in_c, sub = op->in_zp, zp = op->out_zp, lo = op->act_min, hi = op->act_max;
+    int32_t ky0, ky1, kx0, kx1;
+    tap_range(iy0, 3, 1, g->in_h, &ky0, &ky1);
+    tap_range(ix0, 3, 1, g->in_w, &kx0, &kx1);
+    const size_t row = (size_t)g->in_w * C;
+    const int8_t *x00 = img + ((size_t)(iy0 + ky0) * g->in_w + (size_t)(ix0 + kx0)) * C;
+    for (int32_t c = 0; c < C; c += 4, x00 += 4, o += 4) {
+        const dw3_block *const b = &blk[c / 4];
+        int32_t a[4];
+        for (int k = 0; k < 4; k++) a[k] = op->bias ? ml_bias_at(op->bias, c + k) : 0;
+        const int8_t *xr = x00;
+        for (int32_t ky = ky0; ky < ky1; ky++, xr += row) {
+            const int8_t *xp = xr;
+            for (int32_t kx = kx0; kx < kx1; kx++, xp += C) {
+                const int8_t *const wq = b->w[ky * 3 + kx];
+                for (int k = 0; k < 4; k++) a[k] += wq[k] * (xp[k] - sub);
+            }
+        }
+        for (int k = 0; k < 4; k++) o[k] = dw3_out(b, k, a[k], zp, lo, hi);
+    }
+}
+
+static void dw3_eval(const ml_op *op, dw3_block *blk)
+{
+    const ml_geom *g = &op->u.g;
+    const int32_t C = g->in_c;
+    dw3_prepare(op, blk);
+    int8_t *out = op->out;
+    for (int32_t bt = 0; bt < g->batches; bt++) {
+        const int8_t *img = op->in + (size_t)bt * g->in_h * g->in_w * C;
+        for (int32_t oy = 0; oy < g->out_h; oy++) {
+            const int32_t iy0 = oy * g->stride_h - g->pad_t;
+            const int inside_y = iy0 >= 0 && iy0 + 2 < g->in_h;
+            for (int32_t ox = 0; ox < g->out_w; ox++, out += C) {
+                const int32_t ix0 = ox * g->stride_w - g->pad_l;
+                if (inside_y && ix0 >= 0 && ox + 1 < g->out_w && ix0 + g->stride_w + 2 < g->in_w) {
+                    dw3_pair(op, blk, img + ((size_t)iy0 * g->in_w + (size_t)ix0) * C, out);
+                    ox++;
+                    out += C;
+                } else {
+                    dw3_single(op, blk, img, iy0, ix0, out);
+                }
+            }
+        }
+    }
 }
 
 /* Multiplier 1, two horizontally adjacent output pixels with full windows, 4 channels at a
@@ -306,6 +425,10 @@ void ml_eval_dwconv(const ml_op *op, uint8_t *scratch)
     const int32_t O = g->out_c, C = g->in_c, M = g->depth_mult, taps = g->k_h * g->k_w;
     const int32_t zp = op->in_zp;
     const ml_requant_t q = { op->mult, op->shift, -(int32_t)(op->n_mult > 1), op->out_zp, op->act_min, op->act_max };
+    if (dw3_applies(op)) {
+        dw3_eval(op, (dw3_block *)(void *)scratch);
+        return;
+    }
     int32_t *kb = (int32_t *)scratch, *acc = kb + O;          /* acc: two pixels' sums */
     const ml_rq_plan plan = ml_rq_prepare(&q, O, (ml_rq_chan *)(void *)(acc + 2 * O));
     const ml_rq_plan *const rq = &plan;
@@ -317,7 +440,6 @@ void ml_eval_dwconv(const ml_op *op, uint8_t *scratch)
     }
     const int32_t span_h = (g->k_h - 1) * g->dil_h, span_w = (g->k_w - 1) * g->dil_w;
     const int c4 = M == 1 && C % 4 == 0, m4 = M % 4 == 0;
-    const int unrolled3 = c4 && g->k_h == 3 && g->k_w == 3 && g->dil_w == 1 && plan.kind == ML_RQ_RIGHT_POS;
     int8_t *out = op->out;
     for (int32_t b = 0; b < g->batches; b++) {
         const int8_t *img = op->in + (size_t)b * g->in_h * g->in_w * C;
@@ -328,9 +450,7 @@ void ml_eval_dwconv(const ml_op *op, uint8_t *scratch)
                 const int32_t ix0 = ox * g->stride_w - g->pad_l;
                 const int full = inside_y && ix0 >= 0 && ix0 + span_w < g->in_w;
                 if (c4 && full && ox + 1 < g->out_w && ix0 + g->stride_w + span_w < g->in_w) {
-                    const int8_t *const x0 = img + ((size_t)iy0 * g->in_w + (size_t)ix0) * C;
-                    if (unrolled3) dw3x3_pair(op, kb, x0, plan.ch, out);
-                    else dw_c4_pair(op, kb, x0, acc, rq, out);
+                    dw_c4_pair(op, kb, img + ((size_t)iy0 * g->in_w + (size_t)ix0) * C, acc, rq, out);
                     ox++;
                     out += O;
                     continue;
