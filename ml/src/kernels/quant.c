@@ -91,12 +91,7 @@ void ml_requant_row(const ml_requant_t *q, const ml_rq_plan *plan, const int32_t
     const ml_rq_chan *const ch = plan->ch;
     const int32_t zp = q->zp, lo = q->lo, hi = q->hi;
     if (plan->kind == ML_RQ_RIGHT_POS) {
-        for (int32_t i = 0; i < n; i++) {
-            int32_t y = ml_rq_right(acc[i], ch[i].m, ch[i].e) + zp;
-            if (y < lo) y = lo;
-            if (y > hi) y = hi;
-            out[i] = (int8_t)y;
-        }
+        for (int32_t i = 0; i < n; i++) out[i] = ml_rq_out(acc[i], ch[i].m, ch[i].e, zp, lo, hi);
     } else if (plan->kind == ML_RQ_RIGHT) {
         for (int32_t i = 0; i < n; i++) {
             const int32_t e = ch[i].e;

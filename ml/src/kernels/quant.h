@@ -61,13 +61,21 @@ typedef struct { int32_t m, e; } ml_rq_chan;   /* 8 bytes a channel of scratch *
  * integer c, so both roundings merge into
  *   (acc * m + 2^30 + 2^(30+e) - 2^31 * (v < 0)) >> (31 + e).
  * v < 0 may be replaced by acc < 0 (m >= 0): they differ only when v == 0, where
- * (2^(e-1) - 1) >> e and 2^(e-1) >> e are both 0. 2^31 * (acc < 0) is acc & -2^31 for an
- * int32 acc. |acc * m| <= 2^62 and the added terms are below 2^62, so nothing overflows. */
-static inline int32_t ml_rq_right(int32_t acc, int32_t m, int32_t e)
+ * (2^(e-1) - 1) >> e and 2^(e-1) >> e are both 0. -2^31 * (acc < 0) is acc & INT32_MIN. |acc * m| <= 2^62 and the added terms are below 2^62, so nothing overflows. */
+static inline int64_t ml_rq_right(int32_t acc, int32_t m, int32_t e)
 {
     const int64_t a = acc;
-    const int64_t t = a * m + (a & -((int64_t)1 << 31)) + ((int64_t)1 << 30) + ((int64_t)1 << (30 + e));
-    return (int32_t)(t >> (31 + e));
+    const int64_t t = a * m + (int64_t)(acc & INT32_MIN) + ((int64_t)1 << 30) + ((int64_t)1 << (30 + e));
+    return t >> (31 + e); /* fits int32; kept 64-bit so rv64 needs no sign re-extension */
+}
+
+/* ml_rq_right, output zero point and activation clamp: one int8 output. */
+static inline int8_t ml_rq_out(int32_t acc, int32_t m, int32_t e, int32_t zp, int32_t lo, int32_t hi)
+{
+    int64_t y = ml_rq_right(acc, m, e) + zp;
+    if (y < lo) y = lo;
+    if (y > hi) y = hi;
+    return (int8_t)y;
 }
 
 /* How a row is requantized: through ch (kind RIGHT: every channel shifts right or not at
