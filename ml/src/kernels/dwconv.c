@@ -145,13 +145,15 @@ typedef struct {
     uint8_t e[4];
     int8_t w[9][4];     /* w[ky * 3 + kx][k] */
 } dw3_block;
-_Static_assert(sizeof(dw3_block) == 72 && 72 / 4 <= 12 + sizeof(ml_rq_chan), "dw3 blocks must fit dwconv's scratch");
+_Static_assert(sizeof(dw3_block) == 72 && 72 / 4 + 1 <= 12 + sizeof(ml_rq_chan),
+               "dw3 blocks and the zero-point row must fit dwconv's scratch");
 
 static int dw3_applies(const ml_op *op)
 {
     const ml_geom *g = &op->u.g;
     if (g->depth_mult != 1 || g->in_c % 4 || g->k_h != 3 || g->k_w != 3 || g->dil_h != 1 || g->dil_w != 1)
         return 0;
+    if (op->in_zp < -128 || op->in_zp > 127) return 0; /* the padding row holds it as int8 */
     for (uint32_t i = 0; i < op->n_mult; i++)
         if (op->shift[i] > -1) return 0;
     return 1;
@@ -229,30 +231,40 @@ static __attribute__((noinline)) void dw3_pair(const ml_op *op, const dw3_block 
     else dw3_pair_s(op, blk, x0, o, (size_t)op->u.g.stride_w);
 }
 
-/* Any one pixel, its valid taps only, in the reference form bias + sum(w * (x - zp_in)). */
+/* Any one pixel (in practice the border ones): the taps outside the image read a row of
+ * zp_in bytes instead (x - zp_in = 0 there, as in the reference), so every pixel is a full
+ * window from the folded constant, with no per-tap bounds or offset subtraction. */
 static __attribute__((noinline)) void dw3_single(const ml_op *op, const dw3_block *blk, const int8_t *img,
-                                                 int32_t iy0, int32_t ix0, int8_t *o)
+                                                 const int8_t *zrow, int32_t iy0, int32_t ix0, int8_t *o)
 {
     const ml_geom *g = &op->u.g;
-    const int32_t C = g->in_c, sub = op->in_zp, zp = op->out_zp, lo = op->act_min, hi = op->act_max;
-    int32_t ky0, ky1, kx0, kx1;
-    tap_range(iy0, 3, 1, g->in_h, &ky0, &ky1);
-    tap_range(ix0, 3, 1, g->in_w, &kx0, &kx1);
-    const size_t row = (size_t)g->in_w * C;
-    const int8_t *x00 = img + ((size_t)(iy0 + ky0) * g->in_w + (size_t)(ix0 + kx0)) * C;
-    for (int32_t c = 0; c < C; c += 4, x00 += 4, o += 4) {
-        const dw3_block *const b = &blk[c / 4];
-        int32_t a[4];
-        for (int k = 0; k < 4; k++) a[k] = op->bias ? ml_bias_at(op->bias, c + k) : 0;
-        const int8_t *xr = x00;
-        for (int32_t ky = ky0; ky < ky1; ky++, xr += row) {
-            const int8_t *xp = xr;
-            for (int32_t kx = kx0; kx < kx1; kx++, xp += C) {
-                const int8_t *const wq = b->w[ky * 3 + kx];
-                for (int k = 0; k < 4; k++) a[k] += wq[k] * (xp[k] - sub);
-            }
+    const int32_t C = g->in_c, zp = op->out_zp, lo = op->act_min, hi = op->act_max;
+    const int8_t *t[9];
+    for (int ky = 0; ky < 3; ky++)
+        for (int kx = 0; kx < 3; kx++) {
+            const int32_t iy = iy0 + ky, ix = ix0 + kx;
+            const int inside = iy >= 0 && iy < g->in_h && ix >= 0 && ix < g->in_w;
+            t[ky * 3 + kx] = inside ? img + ((size_t)iy * g->in_w + (size_t)ix) * C : zrow;
         }
-        for (int k = 0; k < 4; k++) o[k] = ml_rq_out(a[k], b->m[k], b->e[k], zp, lo, hi);
+    const int8_t *p0 = t[0], *p1 = t[1], *p2 = t[2], *p3 = t[3], *p4 = t[4], *p5 = t[5], *p6 = t[6],
+                 *p7 = t[7], *p8 = t[8];
+    for (const dw3_block *b = blk, *const end = blk + C / 4; b < end; b++, o += 4) {
+        int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+#define DW3_TAP1(tap, xp)                                                                  \
+        do {                                                                               \
+            a0 += b->w[tap][0] * (xp)[0]; a1 += b->w[tap][1] * (xp)[1];                    \
+            a2 += b->w[tap][2] * (xp)[2]; a3 += b->w[tap][3] * (xp)[3];                    \
+            (xp) += 4;                                                                     \
+        } while (0)
+        DW3_TAP1(0, p0); DW3_TAP1(1, p1); DW3_TAP1(2, p2);
+        DW3_TAP1(3, p3); DW3_TAP1(4, p4); DW3_TAP1(5, p5);
+        DW3_TAP1(6, p6); DW3_TAP1(7, p7); DW3_TAP1(8, p8);
+#undef DW3_TAP1
+        const int32_t s[4] = { a0, a1, a2, a3 };
+        int8_t y[4];
+        for (int k = 0; k < 4; k++)
+            y[k] = ml_rq_out((int32_t)((uint32_t)b->kb[k] + (uint32_t)s[k]), b->m[k], b->e[k], zp, lo, hi);
+        for (int k = 0; k < 4; k++) o[k] = y[k];
     }
 }
 
@@ -261,6 +273,9 @@ static void dw3_eval(const ml_op *op, dw3_block *blk)
     const ml_geom *g = &op->u.g;
     const int32_t C = g->in_c;
     dw3_prepare(op, blk);
+    /* after the blocks (18 of dwconv's 20 scratch bytes a channel): C bytes of zp_in */
+    int8_t *const zrow = (int8_t *)(void *)(blk + C / 4);
+    for (int32_t c = 0; c < C; c++) zrow[c] = (int8_t)op->in_zp;
     int8_t *out = op->out;
     for (int32_t bt = 0; bt < g->batches; bt++) {
         const int8_t *img = op->in + (size_t)bt * g->in_h * g->in_w * C;
@@ -274,7 +289,7 @@ static void dw3_eval(const ml_op *op, dw3_block *blk)
                     ox++;
                     out += C;
                 } else {
-                    dw3_single(op, blk, img, iy0, ix0, out);
+                    dw3_single(op, blk, img, zrow, iy0, ix0, out);
                 }
             }
         }
