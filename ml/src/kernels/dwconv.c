@@ -127,9 +127,9 @@ static void dw_c4(const ml_op *op, const int32_t *kb, const int8_t *img, int32_t
 static inline void rq_pair(const ml_rq_chan *ch, int32_t kb, int32_t a, int32_t b, int32_t zp,
                            int32_t lo, int32_t hi, int8_t *o0, int8_t *o1)
 {
-    const int32_t m = ch->m, e = ch->e;
-    *o0 = ml_rq_out((int32_t)((uint32_t)kb + (uint32_t)a), m, e, zp, lo, hi);
-    *o1 = ml_rq_out((int32_t)((uint32_t)kb + (uint32_t)b), m, e, zp, lo, hi);
+    const ml_rq_chan c = *ch;
+    *o0 = ml_rq_out_chan(&c, (int32_t)((uint32_t)kb + (uint32_t)a), zp, lo, hi);
+    *o1 = ml_rq_out_chan(&c, (int32_t)((uint32_t)kb + (uint32_t)b), zp, lo, hi);
 }
 
 /* ---- 3x3, multiplier 1, channels a multiple of 4, every channel shifting right ----
@@ -187,8 +187,8 @@ static void dw3_prepare(const ml_op *op, dw3_block *blk)
 
 /* Two horizontally adjacent full-window pixels starting at input x0. stride is a constant
  * after inlining: for stride 1 the second pixel's taps are the first pixel's next ones, so
- * each input byte of a row is loaded once. The row loop is kept (not unrolled): unrolled,
- * gcc turns every tap address into its own induction variable and spills. */
+ * each input byte of a row is loaded once. With the filter and constants in the block (one
+ * pointer, immediate offsets) the 3 rows can be unrolled without running out of registers. */
 static inline __attribute__((always_inline)) void dw3_pair_s(const ml_op *op, const dw3_block *blk,
                                                              const int8_t *x0, int8_t *o, const size_t stride)
 {
@@ -200,25 +200,21 @@ static inline __attribute__((always_inline)) void dw3_pair_s(const ml_op *op, co
         int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
         const int8_t *xr = x0;
         const int8_t (*wq)[4] = b->w;
-#pragma GCC unroll 1
+#pragma GCC unroll 3
         for (int ky = 0; ky < 3; ky++, xr += row, wq += 3) {
             const int8_t *const p1 = xr + C, *const p2 = p1 + C;
             DW3_TAP(wq[0], xr, xr + next);
             DW3_TAP(wq[1], p1, p1 + next);
             DW3_TAP(wq[2], p2, p2 + next);
         }
-        /* all 8 values before the first store: an int8 store may alias the block, so
-         * constants read after one would be read again */
+        /* a channel's constants are read once into locals for both pixels (an int8 store
+         * may alias the block, so reading them again after a store would reload them) */
         const int32_t s0[4] = { a0, a1, a2, a3 }, s1[4] = { b0, b1, b2, b3 };
-        int8_t y0[4], y1[4];
         for (int k = 0; k < 4; k++) {
-            const int32_t kb = b->kb[k], m = b->m[k], e = b->e[k];
-            y0[k] = ml_rq_out((int32_t)((uint32_t)kb + (uint32_t)s0[k]), m, e, zp, lo, hi);
-            y1[k] = ml_rq_out((int32_t)((uint32_t)kb + (uint32_t)s1[k]), m, e, zp, lo, hi);
-        }
-        for (int k = 0; k < 4; k++) {
-            o[k] = y0[k];
-            o1[k] = y1[k];
+            const uint32_t kb = (uint32_t)b->kb[k];
+            const int32_t m = b->m[k], e = b->e[k];
+            o[k] = ml_rq_out((int32_t)(kb + (uint32_t)s0[k]), m, e, zp, lo, hi);
+            o1[k] = ml_rq_out((int32_t)(kb + (uint32_t)s1[k]), m, e, zp, lo, hi);
         }
     }
 }
@@ -261,10 +257,8 @@ static __attribute__((noinline)) void dw3_single(const ml_op *op, const dw3_bloc
         DW3_TAP1(6, p6); DW3_TAP1(7, p7); DW3_TAP1(8, p8);
 #undef DW3_TAP1
         const int32_t s[4] = { a0, a1, a2, a3 };
-        int8_t y[4];
         for (int k = 0; k < 4; k++)
-            y[k] = ml_rq_out((int32_t)((uint32_t)b->kb[k] + (uint32_t)s[k]), b->m[k], b->e[k], zp, lo, hi);
-        for (int k = 0; k < 4; k++) o[k] = y[k];
+            o[k] = ml_rq_out((int32_t)((uint32_t)b->kb[k] + (uint32_t)s[k]), b->m[k], b->e[k], zp, lo, hi);
     }
 }
 
@@ -414,17 +408,12 @@ static __attribute__((noinline)) void dw_m4_pair(const ml_op *op, const int32_t 
                 }
             }
             const int64_t a[4] = { a0, a1, a2, a3 };
-            int8_t y0[4], y1[4];
             for (int k = 0; k < 4; k++) {
                 const int32_t s0 = (int32_t)(uint32_t)(uint64_t)a[k], s1 = (int32_t)((a[k] - s0) >> 32);
                 const uint32_t start = (uint32_t)kb[oc + k];
-                const int32_t mk = ch[oc + k].m, ek = ch[oc + k].e;
-                y0[k] = ml_rq_out((int32_t)(start + (uint32_t)s0), mk, ek, zp, lo, hi);
-                y1[k] = ml_rq_out((int32_t)(start + (uint32_t)s1), mk, ek, zp, lo, hi);
-            }
-            for (int k = 0; k < 4; k++) {
-                o[oc + k] = y0[k];
-                o[O + oc + k] = y1[k];
+                const ml_rq_chan c = ch[oc + k];
+                o[oc + k] = ml_rq_out_chan(&c, (int32_t)(start + (uint32_t)s0), zp, lo, hi);
+                o[O + oc + k] = ml_rq_out_chan(&c, (int32_t)(start + (uint32_t)s1), zp, lo, hi);
             }
         }
     }

@@ -50,10 +50,17 @@ static inline int8_t ml_requant8(const ml_requant_t *q, int32_t oc, int32_t acc)
  * (a right shift e = -shift, as for every conv/FC of the core models):
  *   y = clamp(((SRDHM(acc, m) + h + (sign(SRDHM) & em)) >> e) + zp)
  * with h = 2^(e-1) (0 for e = 0) and em = -1 for e > 0, else 0: RDBPOT without a branch.
- * h and em are derived from e in the loop: storing them too would cost 8 more bytes of
- * arena per channel for 5 instructions per output.
+ * For e >= 1 the one-step form of ml_rq_right applies, which needs only the shift amounts
+ * 31 + e and 30 + e: they fit the bytes left over next to m and e (no more arena), and
+ * saving their two additions is 10% of a requantized output.
  * The multipliers are never negative (ml_quantize_multiplier), so SRDHM cannot saturate. */
-typedef struct { int32_t m, e; } ml_rq_chan;   /* 8 bytes a channel of scratch */
+typedef struct {
+    int32_t m;
+    uint8_t e;          /* right shift */
+    uint8_t total;      /* 31 + e and 30 + e, kept too so the fast path need not add them */
+    uint8_t half;
+    uint8_t unused;
+} ml_rq_chan;           /* 8 bytes a channel of scratch */
 
 /* The fast requantization of one value for a channel that shifts right by e >= 1, in one
  * 64-bit step. RDBPOT(SRDHM(acc, m), e) = (v + 2^(e-1) - (v < 0)) >> e with
@@ -73,6 +80,17 @@ static inline int64_t ml_rq_right(int32_t acc, int32_t m, int32_t e)
 static inline int8_t ml_rq_out(int32_t acc, int32_t m, int32_t e, int32_t zp, int32_t lo, int32_t hi)
 {
     int64_t y = ml_rq_right(acc, m, e) + zp;
+    if (y < lo) y = lo;
+    if (y > hi) y = hi;
+    return (int8_t)y;
+}
+
+/* ml_rq_out (ml_rq_right form) with a channel's prepared constants, e >= 1. */
+static inline int8_t ml_rq_out_chan(const ml_rq_chan *c, int32_t acc, int32_t zp, int32_t lo, int32_t hi)
+{
+    const int64_t a = acc;
+    const int64_t t = a * c->m + (int64_t)(acc & INT32_MIN) + ((int64_t)1 << 30) + ((int64_t)1 << c->half);
+    int64_t y = (t >> c->total) + zp;
     if (y < lo) y = lo;
     if (y > hi) y = hi;
     return (int8_t)y;
