@@ -134,18 +134,20 @@ static inline void rq_pair(const ml_rq_chan *ch, int32_t kb, int32_t a, int32_t 
 
 /* ---- 3x3, multiplier 1, channels a multiple of 4, every channel shifting right ----
  * The MobileNet case, as one pass over the layer with no sum going through memory. Per group
- * of 4 channels the per-invoke constants sit together in one 72-byte block (the folded
+ * of 4 channels the per-invoke constants sit together in one 76-byte block (the folded
  * constant, the requantization and the 9 taps' filter bytes re-laid out tap by tap), so the
  * MAC loop addresses all of them by immediate offsets from one pointer: with the filter in
  * its model layout (tap stride C) the 9 filter streams plus 12 input streams of a pixel pair
- * do not fit the registers and gcc spills. 18 bytes a channel: within dwconv's 20. */
+ * do not fit the registers and gcc spills. 19 bytes a channel, + 1 for the zero-point row:
+ * dwconv's 20. */
 typedef struct {
     int32_t kb[4];      /* bias - zp_in * sum(w) */
     int32_t m[4];       /* multiplier; the channel shifts right by e >= 1 (ml_rq_right) */
-    uint8_t e[4];
+    uint8_t total[4];   /* 31 + e */
+    uint8_t half[4];    /* 30 + e */
     int8_t w[9][4];     /* w[ky * 3 + kx][k] */
 } dw3_block;
-_Static_assert(sizeof(dw3_block) == 72 && 72 / 4 + 1 <= 12 + sizeof(ml_rq_chan),
+_Static_assert(sizeof(dw3_block) == 76 && 76 / 4 + 1 <= 12 + sizeof(ml_rq_chan),
                "dw3 blocks and the zero-point row must fit dwconv's scratch");
 
 static int dw3_applies(const ml_op *op)
@@ -173,7 +175,8 @@ static void dw3_prepare(const ml_op *op, dw3_block *blk)
         const uint32_t bias = op->bias ? (uint32_t)ml_bias_at(op->bias, c) : 0;
         b->kb[k] = (int32_t)(bias - (uint32_t)op->in_zp * (uint32_t)sum);
         b->m[k] = op->mult[per_channel ? c : 0];
-        b->e[k] = (uint8_t)-op->shift[per_channel ? c : 0];
+        b->total[k] = (uint8_t)(31 - op->shift[per_channel ? c : 0]);
+        b->half[k] = (uint8_t)(30 - op->shift[per_channel ? c : 0]);
     }
 }
 
@@ -212,9 +215,9 @@ static inline __attribute__((always_inline)) void dw3_pair_s(const ml_op *op, co
         const int32_t s0[4] = { a0, a1, a2, a3 }, s1[4] = { b0, b1, b2, b3 };
         for (int k = 0; k < 4; k++) {
             const uint32_t kb = (uint32_t)b->kb[k];
-            const int32_t m = b->m[k], e = b->e[k];
-            o[k] = ml_rq_out((int32_t)(kb + (uint32_t)s0[k]), m, e, zp, lo, hi);
-            o1[k] = ml_rq_out((int32_t)(kb + (uint32_t)s1[k]), m, e, zp, lo, hi);
+            const int32_t m = b->m[k], total = b->total[k], half = b->half[k];
+            o[k] = ml_rq_out_sh((int32_t)(kb + (uint32_t)s0[k]), m, total, half, zp, lo, hi);
+            o1[k] = ml_rq_out_sh((int32_t)(kb + (uint32_t)s1[k]), m, total, half, zp, lo, hi);
         }
     }
 }
@@ -258,7 +261,8 @@ static __attribute__((noinline)) void dw3_single(const ml_op *op, const dw3_bloc
 #undef DW3_TAP1
         const int32_t s[4] = { a0, a1, a2, a3 };
         for (int k = 0; k < 4; k++)
-            o[k] = ml_rq_out((int32_t)((uint32_t)b->kb[k] + (uint32_t)s[k]), b->m[k], b->e[k], zp, lo, hi);
+            o[k] = ml_rq_out_sh((int32_t)((uint32_t)b->kb[k] + (uint32_t)s[k]), b->m[k], b->total[k], b->half[k],
+                                zp, lo, hi);
     }
 }
 
@@ -267,7 +271,7 @@ static void dw3_eval(const ml_op *op, dw3_block *blk)
     const ml_geom *g = &op->u.g;
     const int32_t C = g->in_c;
     dw3_prepare(op, blk);
-    /* after the blocks (18 of dwconv's 20 scratch bytes a channel): C bytes of zp_in */
+    /* after the blocks (19 of dwconv's 20 scratch bytes a channel): C bytes of zp_in */
     int8_t *const zrow = (int8_t *)(void *)(blk + C / 4);
     for (int32_t c = 0; c < C; c++) zrow[c] = (int8_t)op->in_zp;
     int8_t *out = op->out;

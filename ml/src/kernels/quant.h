@@ -86,14 +86,20 @@ static inline int8_t ml_rq_out(int32_t acc, int32_t m, int32_t e, int32_t zp, in
 }
 
 /* ml_rq_out (ml_rq_right form) with a channel's prepared constants, e >= 1. */
-static inline int8_t ml_rq_out_chan(const ml_rq_chan *c, int32_t acc, int32_t zp, int32_t lo, int32_t hi)
+static inline int8_t ml_rq_out_sh(int32_t acc, int32_t m, int32_t total, int32_t half, int32_t zp, int32_t lo,
+                                  int32_t hi)
 {
     const int64_t a = acc;
-    const int64_t t = a * c->m + (int64_t)(acc & INT32_MIN) + ((int64_t)1 << 30) + ((int64_t)1 << c->half);
-    int64_t y = (t >> c->total) + zp;
+    const int64_t t = a * m + (int64_t)(acc & INT32_MIN) + ((int64_t)1 << 30) + ((int64_t)1 << half);
+    int64_t y = (t >> total) + zp;
     if (y < lo) y = lo;
     if (y > hi) y = hi;
     return (int8_t)y;
+}
+
+static inline int8_t ml_rq_out_chan(const ml_rq_chan *c, int32_t acc, int32_t zp, int32_t lo, int32_t hi)
+{
+    return ml_rq_out_sh(acc, c->m, c->total, c->half, zp, lo, hi);
 }
 
 /* How a row is requantized: through ch (kind RIGHT: every channel shifts right or not at
