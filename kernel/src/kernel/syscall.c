@@ -5,6 +5,7 @@
 #include <lark/console.h>
 #include <lark/cspace.h>
 #include <lark/fault.h>
+#include <lark/invariants.h>
 #include <lark/invocation.h>
 #include <lark/ipc.h>
 #include <lark/sched.h>
@@ -334,6 +335,7 @@ void handle_syscall(sword_t number)
     case SYS_DEBUG_NAME_THREAD: debug_name_thread(t); break;
     case SYS_SET_TLS_BASE: *reg(t, REG_TP) = *reg(t, REG_A0); break;
     case SYS_LARK_DEBUG_DUMP_CNODE: debug_dump_cnode(t); break;
+    case SYS_LARK_CHECK_INVARIANTS: *reg(t, REG_A0) = check_kernel_invariants(t); break;
     default:
         /* the fault IP is the ecall itself; a handler's reply decides where it resumes */
         t->ctx.regs[REG_PC] = t->ctx.regs[REG_FAULT_IP];
