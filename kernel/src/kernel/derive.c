@@ -123,6 +123,12 @@ bool cap_derivation_revocable(cap_t new_cap, cap_t src_cap)
 void cte_insert(cap_t c, struct cte *src, struct cte *dest)
 {
     bool revocable = cap_derivation_revocable(c, src->cap);
+    /* seL4 setUntypedCapAsFull: a copy of a whole untyped owns its memory from now on; the
+     * source keeps no room to retype, or both could hand out the same bytes */
+    if (cap_type(c) == CAP_UNTYPED && cap_type(src->cap) == CAP_UNTYPED &&
+        cap_ptr(c) == cap_ptr(src->cap) &&
+        cap_untyped_size_bits(c) == cap_untyped_size_bits(src->cap))
+        src->cap.w1 = BIT(cap_untyped_size_bits(src->cap));
     struct cte *next = mdb_next(src);
     dest->cap = c;
     dest->mdb_prev = (uintptr_t)src;

@@ -111,8 +111,14 @@ static word_t check_untyped(struct cte *u)
         if (child && cap_same_region(child->cap, n->cap))
             continue;
         paddr_t base = cap_ptr(n->cap);
-        CHECK(base + object_bytes(n->cap) <= limit, INV_MDB_ORDER,
-              "untyped child overlaps a newer child or lies above the watermark", n);
+        if (base + object_bytes(n->cap) > limit) {
+            kprintf("LarkDebugCheckInvariants: untyped %lx 2^%u used %lx, child type %lu at "
+                    "%lx 2^%lu, limit %lx\n", cap_ptr(uc), cap_untyped_size_bits(uc), used,
+                    cap_type(n->cap), base, cap_object_size_bits(n->cap), limit);
+            return violation(INV_MDB_ORDER,
+                             "untyped child overlaps a newer child or lies above the watermark",
+                             n);
+        }
         limit = base;
         child = n;
     }

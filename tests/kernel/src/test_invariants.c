@@ -147,3 +147,17 @@ KTEST(invariants_hold_at_boot)
 {
     KT_EQ(lark_DebugCheckInvariants(), 0);
 }
+
+/* Found by the kernel fuzzer (seed 2): seL4 marks an untyped full when a copy of it is made
+ * (setUntypedCapAsFull), so the source and the copy never hand out the same memory. */
+KTEST(copying_an_untyped_leaves_the_source_full)
+{
+    KT_CAP(ut, kt_alloc_untyped(12));
+    KT_CAP(copy, kt_copy(ut, seL4_AllRights));
+    KT_CAP(a, kt_slot());
+    KT_ERR(seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, KT_ROOT, 0, 0, a, 1),
+           seL4_NotEnoughMemory);
+    KT_MR(0, 0);
+    KT_OK(seL4_Untyped_Retype(copy, seL4_EndpointObject, 0, KT_ROOT, 0, 0, a, 1));
+    KT_EQ(lark_DebugCheckInvariants(), 0);
+}
