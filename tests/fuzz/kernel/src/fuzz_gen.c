@@ -7,6 +7,7 @@ fz_fuzzer_t fz_fuzzers[FZ_FUZZERS];
 volatile seL4_Word fz_seq;
 seL4_Word fz_trace_from;
 static fz_call_t ring[FZ_RING];
+static int trace_lock;
 extern char __image_start[], __image_end[];
 
 bool fz_in_image(seL4_Word v)
@@ -131,12 +132,23 @@ static bool may_block(long n)
            n == seL4_SysReplyRecv || n == seL4_SysNBSendRecv || n == seL4_SysNBSendWait;
 }
 
+static bool receives(long n)
+{
+    return n == seL4_SysRecv || n == seL4_SysNBRecv || n == seL4_SysWait || n == seL4_SysNBWait ||
+           n == seL4_SysReplyRecv || n == seL4_SysNBSendRecv || n == seL4_SysNBSendWait;
+}
+
 static void draw(fz_fuzzer_t *f, fz_call_t *c, seL4_IPCBuffer *buf)
 {
+    /* the sandbox's endpoints and notifications (plain, badged, read-only) */
+    static const seL4_Word queues[] = {6, 7, 8, 9, 10, 11, 12, 13, 35, 36, 37, 39};
     seL4_Word *r = &f->prng;
     c->fuzzer = (seL4_Word)f->id;
     c->sysno = syscall_no(r);
     c->a0 = cptr(r);
+    if (receives(c->sysno) && fz_below(r, 4) != 0) {
+        c->a0 = queues[fz_below(r, sizeof(queues) / sizeof(queues[0]))];
+    }
     seL4_Word len = fz_below(r, 4) ? fz_below(r, 9) : fz_below(r, 128);
     seL4_Word caps = fz_below(r, 3) ? fz_below(r, 2) : fz_below(r, 4);
     seL4_Word label = label_for(r, c->a0);
@@ -174,18 +186,23 @@ void fz_fuzzer_entry(fz_fuzzer_t *f)
         c.seq = __atomic_fetch_add(&fz_seq, 1, __ATOMIC_RELAXED);
         ring[c.seq % FZ_RING] = c;
         if (fz_trace_from != 0 && c.seq >= fz_trace_from) {
+            /* one line at a time: a fuzzer preempted mid-line would garble the others' */
+            while (__atomic_exchange_n(&trace_lock, 1, __ATOMIC_ACQUIRE)) {
+                seL4_Yield();
+            }
             print_call(&c);
+            __atomic_store_n(&trace_lock, 0, __ATOMIC_RELEASE);
         }
         lark_syscall_regs_t regs = {.a0 = c.a0, .info = c.info, .reply = c.reply, .dest = c.dest};
         for (int i = 0; i < 4; i++) {
             regs.mr[i] = c.mr[i];
         }
         f->blocking = may_block(c.sysno);
+        f->calls++; /* counted when issued: a call that faults (and restarts us) counts too */
         lark_syscall(c.sysno, &regs);
         f->blocking = 0;
         /* SetTLSBase moves tp: the fuzzer's own TLS (its IPC buffer pointer) stays put */
         __asm__ volatile("mv tp, %0" : : "r"(tp) : "memory");
-        f->calls++;
     }
     f->done = 1;
     for (;;) {

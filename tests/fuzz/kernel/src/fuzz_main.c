@@ -25,7 +25,8 @@ void kt_tls_init(char *block, size_t size);
 static char stacks[FZ_FUZZERS][FZ_STACK_BYTES] __attribute__((aligned(16)));
 static char tls_blocks[FZ_FUZZERS][FZ_TLS_BYTES] __attribute__((aligned(64)));
 static fz_sandbox_t sandbox;
-static seL4_Word checks;
+static seL4_Word checks, fault_restarts, stall_restarts;
+static seL4_Word fault_kinds[8];
 
 static void halt_failed(const char *why, seL4_Word code)
 {
@@ -59,8 +60,10 @@ static void fault_server(kt_thread_t *t)
 {
     for (;;) {
         seL4_Word badge = 0;
-        seL4_Recv(t->arg[0], &badge, t->arg[1]);
+        seL4_MessageInfo_t info = seL4_Recv(t->arg[0], &badge, t->arg[1]);
+        fault_kinds[seL4_MessageInfo_get_label(info) & 7]++;
         if (badge >= 1 && badge <= FZ_FUZZERS) {
+            fault_restarts++;
             restart(&fz_fuzzers[badge - 1]);
         }
     }
@@ -180,6 +183,7 @@ static void supervise(void)
                 still[i] = 0;
             } else if (++still[i] >= (f->blocking ? FZ_STALL_PERIODS : FZ_IDLE_PERIODS)) {
                 still[i] = 0;
+                stall_restarts++;
                 restart(f);
             }
         }
@@ -222,6 +226,9 @@ KTEST(kernel_fuzz)
     for (int i = 0; i < FZ_FUZZERS; i++) {
         restart(&fz_fuzzers[i]);
     }
+    if (fz_cfg_trace_from == 1) {
+        seL4_DebugDumpScheduler();
+    }
     supervise();
     for (int i = 0; i < FZ_FUZZERS; i++) {
         seL4_TCB_Suspend(fz_fuzzers[i].tcb);
@@ -231,7 +238,10 @@ KTEST(kernel_fuzz)
     for (int i = 0; i < FZ_FUZZERS; i++) {
         restarts += fz_fuzzers[i].restarts;
     }
-    kt_printf("fuzz-kernel: %lu invariant checks, %lu fuzzer restarts\n", checks, restarts);
+    kt_printf("fuzz-kernel: %lu invariant checks, %lu fuzzer restarts (%lu faults, %lu stalls)\n",
+              checks, restarts, fault_restarts, stall_restarts);
+    kt_printf("fuzz-kernel: faults by kind: cap %lu, unknown syscall %lu, user exception %lu, "
+              "vm %lu\n", fault_kinds[1], fault_kinds[2], fault_kinds[3], fault_kinds[6]);
     kt_printf("fuzz-kernel: seed %lu, %lu calls, clean\n", fz_cfg_seed, total_calls());
     seL4_DebugHalt();
 }

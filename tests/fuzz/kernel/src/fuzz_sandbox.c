@@ -4,7 +4,9 @@
  * Objects that the root must configure first are made in a root scratch slot and moved in. */
 #include "fuzz.h"
 
-static seL4_CPtr scratch[3];
+/* 0, 1: objects being configured; 2: the sandbox VSpace; 3: the victim code frame */
+static seL4_CPtr scratch[4];
+extern char fz_victim_loop[], __image_start[];
 
 static int check(seL4_Error err, const char *what, int slot)
 {
@@ -62,7 +64,7 @@ static int empty(fz_sandbox_t *sb)
             return -1;
         }
     }
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         if (check(seL4_CNode_Delete(KT_ROOT, scratch[i], KT_DEPTH), "scratch", i) != 0) {
             return -1;
         }
@@ -70,7 +72,28 @@ static int empty(fz_sandbox_t *sb)
     return 0;
 }
 
-/* Three victim TCBs (slots 17..19) in the sandbox VSpace, two with an SC (20, 21). */
+/* The page of fz_victim_loop, mapped read-only at its own address in the sandbox VSpace
+ * through two page tables from the sandbox untyped (then sandbox slots 30, 31). */
+static int map_victim_code(fz_sandbox_t *sb, seL4_CPtr vspace)
+{
+    seL4_Word va = (seL4_Word)fz_victim_loop;
+    for (int level = 0; level < 2; level++) {
+        if (make(sb, seL4_RISCV_PageTableObject, 0, KT_ROOT, scratch[0]) != 0 ||
+            check(seL4_RISCV_PageTable_Map(scratch[0], vspace, va, seL4_RISCV_Default_VMAttributes),
+                  "victim page table", 30 + level) != 0 ||
+            move_in(sb, scratch[0], 30 + level) != 0) {
+            return -1;
+        }
+    }
+    seL4_CPtr image_frame = kt_bi->userImageFrames.start + ((va - (seL4_Word)__image_start) >> 12);
+    return check(seL4_CNode_Copy(KT_ROOT, scratch[3], KT_DEPTH, KT_ROOT, image_frame, KT_DEPTH,
+                                 seL4_CanRead), "victim code copy", 0) ||
+           check(seL4_RISCV_Page_Map(scratch[3], vspace, va, seL4_CanRead,
+                                     seL4_RISCV_Default_VMAttributes), "victim code map", 0);
+}
+
+/* Three victim TCBs (slots 17..19) in the sandbox VSpace, two with an SC (20, 21) running the
+ * server loop on endpoint 6 + i, reply 14 + i, notification 10 + i. */
 static int victims(fz_sandbox_t *sb, seL4_CPtr vspace)
 {
     seL4_Word guard = seL4_CNode_CapData_new(0, seL4_WordBits - FZ_SB_BITS).words[0];
@@ -89,8 +112,16 @@ static int victims(fz_sandbox_t *sb, seL4_CPtr vspace)
                 return -1;
             }
         }
+        seL4_UserContext regs;
+        kt_memset(&regs, 0, sizeof(regs));
+        regs.pc = (seL4_Word)fz_victim_loop;
+        regs.s1 = 6 + (seL4_Word)i;
+        regs.s2 = 14 + (seL4_Word)i;
+        regs.s3 = 10 + (seL4_Word)i;
         if (check(seL4_TCB_SetSchedParams(scratch[0], seL4_CapInitThreadTCB, 150,
                                           110 + 10 * (seL4_Word)i, sc, 0), "params", 17 + i) != 0 ||
+            check(seL4_TCB_WriteRegisters(scratch[0], sc != 0, 0, sizeof(regs) / sizeof(seL4_Word),
+                                          &regs), "victim registers", 17 + i) != 0 ||
             (sc && move_in(sb, sc, 20 + i) != 0) || move_in(sb, scratch[0], 17 + i) != 0) {
             return -1;
         }
@@ -101,7 +132,7 @@ static int victims(fz_sandbox_t *sb, seL4_CPtr vspace)
 int fz_sandbox_build(fz_sandbox_t *sb)
 {
     if (scratch[0] == 0) {
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
             scratch[i] = kt_slot();
         }
     }
@@ -130,8 +161,7 @@ int fz_sandbox_build(fz_sandbox_t *sb)
             return -1;
     }
     if (make_in(sb, seL4_SchedContextObject, 7, 22) || make_in(sb, seL4_CapTableObject, 2, 23) ||
-        make_in(sb, seL4_CapTableObject, 4, 24) || make_in(sb, seL4_RISCV_PageTableObject, 0, 30) ||
-        make_in(sb, seL4_RISCV_PageTableObject, 0, 31))
+        make_in(sb, seL4_CapTableObject, 4, 24) || map_victim_code(sb, scratch[2]))
         return -1;
     if (victims(sb, scratch[2]) != 0 || move_in(sb, scratch[2], FZ_SB_VSPACE) != 0)
         return -1;
