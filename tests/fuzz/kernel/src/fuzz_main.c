@@ -18,9 +18,9 @@ void kt_tls_init(char *block, size_t size);
 #define FZ_PROGRESS 50000
 #define FZ_ROOT_PRIO 200
 #define FZ_FAULT_PRIO 150
-#define FZ_STALL_PERIODS 2      /* a fuzzer inside a blocking call this long is restarted */
-#define FZ_IDLE_PERIODS 12      /* any fuzzer without progress this long is restarted */
-#define FZ_DEAD_PERIODS 4000    /* no fuzzer made progress: the kernel lost them */
+#define FZ_STALL_PERIODS 1      /* a fuzzer inside a blocking call this long is restarted */
+#define FZ_IDLE_PERIODS 24      /* any fuzzer without progress this long is restarted */
+#define FZ_DEAD_PERIODS 8000    /* no fuzzer made progress: the kernel lost them */
 
 static char stacks[FZ_FUZZERS][FZ_STACK_BYTES] __attribute__((aligned(16)));
 static char tls_blocks[FZ_FUZZERS][FZ_TLS_BYTES] __attribute__((aligned(64)));
@@ -217,7 +217,7 @@ KTEST(kernel_fuzz)
     kt_printf("fuzz-kernel: seed %lu, %lu calls, %d fuzzers, invariant check every %lu periods\n",
               fz_cfg_seed, fz_cfg_calls, FZ_FUZZERS, fz_cfg_check_every);
     KT_OK(seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, FZ_ROOT_PRIO));
-    KT_OK(seL4_SchedControl_ConfigureFlags(kt_sched_control(), seL4_CapInitThreadSC, 500, 2000, 2,
+    KT_OK(seL4_SchedControl_ConfigureFlags(kt_sched_control(), seL4_CapInitThreadSC, 250, 1000, 2,
                                            0, 0));
     if (setup() != 0) {
         halt_failed("setup failed", 0);
