@@ -26,6 +26,7 @@ enum invariant_violation {
     INV_TCB_BLOCKED = 13,    /* a blocked thread is not in its object's queue */
     INV_REPLY = 14,          /* reply object <-> caller / call stack */
     INV_DEAD_OBJECT = 15,    /* a thread waits on an object no reachable cap names */
+    INV_TCB_SLOT = 16,       /* a TCB slot holds a cap of the wrong type */
 };
 
 /* Check everything reachable from `caller` (its CSpace) plus the global scheduler state.

@@ -322,8 +322,24 @@ static bool in_release_queue(const struct tcb *t)
     return false;
 }
 
+/* What each TCB slot may hold (Zombie: a CNode being deleted preemptibly). */
+static bool tcb_slot_ok(unsigned slot, word_t type)
+{
+    if (type == CAP_NULL)
+        return true;
+    switch (slot) {
+    case TCB_CSPACE_SLOT: return type == CAP_CNODE || type == CAP_ZOMBIE;
+    case TCB_VSPACE_SLOT: return type == CAP_PAGE_TABLE;
+    case TCB_IPC_BUFFER_SLOT: return type == CAP_FRAME;
+    default: return type == CAP_ENDPOINT; /* fault and timeout endpoints */
+    }
+}
+
 static word_t check_tcb(struct tcb *t)
 {
+    for (unsigned i = 0; i < TCB_NUM_SLOTS; i++)
+        CHECK(tcb_slot_ok(i, cap_type(t->slots[i].cap)), INV_TCB_SLOT,
+              "TCB slot holds a cap of the wrong type", t);
     CHECK(t->state <= TS_IDLE, INV_TCB_BLOCKED, "thread in an unknown state", t);
     CHECK(t->priority < NUM_PRIORITIES && t->mcp < NUM_PRIORITIES, INV_READY_QUEUE,
           "thread priority out of range", t);

@@ -16,14 +16,14 @@ bash "$top/scripts/qemu-run.sh" --icount --timeout "$TIMEOUT" "$image" 2>&1 | tr
 rc=${PIPESTATUS[0]}
 
 clean=$(grep -E "^fuzz-kernel: seed $SEED, [0-9]+ calls, clean$" "$log")
-if [ -n "$clean" ]; then
+if [ -n "$clean" ] && ! grep -qE '^LarkDebugCheckInvariants: violation|KERNEL PANIC' "$log"; then
   grep -E '^fuzz-kernel: [0-9]+ invariant checks' "$log"
   echo "$clean"
   exit 0
 fi
 
 echo "fuzz-kernel: seed $SEED, $CALLS calls: FAILED (qemu-run exit $rc, log $log)"
-if grep -q '^fuzz-kernel: FAIL' "$log"; then
+if grep -q '^fuzz-kernel: FAIL' "$log" || [ -n "$clean" ]; then
   grep -E '^LarkDebugCheckInvariants|^fuzz-kernel: FAIL|^fuzz-kernel: the last|^  #' "$log"
   exit 1
 fi

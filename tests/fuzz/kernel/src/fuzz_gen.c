@@ -5,6 +5,7 @@
 
 fz_fuzzer_t fz_fuzzers[FZ_FUZZERS];
 volatile seL4_Word fz_seq;
+volatile seL4_Word fz_violation;
 seL4_Word fz_trace_from;
 static fz_call_t ring[FZ_RING];
 static int trace_lock;
@@ -138,6 +139,198 @@ static bool receives(long n)
            n == seL4_SysReplyRecv || n == seL4_SysNBSendRecv || n == seL4_SysNBSendWait;
 }
 
+/* ---- well-formed arguments: most random words die in the first check of a decoder, so
+ * half the invocations get arguments shaped like the label's (sandbox slots of the right
+ * kind, depths that match the CNode, small counts), with random values mixed in */
+static seL4_Word pick(seL4_Word *r, seL4_Word first, seL4_Word count)
+{
+    return fz_below(r, 8) == 0 ? cptr(r) : first + fz_below(r, count);
+}
+static seL4_Word cnode_slot(seL4_Word *r)
+{
+    static const seL4_Word cnodes[] = {FZ_SB_SELF, FZ_SB_SELF, 23, 24};
+    return fz_below(r, 8) == 0 ? cptr(r) : cnodes[fz_below(r, 4)];
+}
+static seL4_Word depth_of(seL4_Word *r, seL4_Word cnode)
+{
+    if (fz_below(r, 8) == 0) {
+        return value(r);
+    }
+    return cnode == 23 ? 2 : cnode == 24 ? 4 : FZ_SB_BITS;
+}
+static seL4_Word index_in(seL4_Word *r, seL4_Word cnode)
+{
+    seL4_Word n = cnode == 23 ? 4 : cnode == 24 ? 16 : fz_below(r, 2) ? FZ_SB_POPULATED + 8 : 256;
+    return fz_below(r, 8) == 0 ? value(r) : fz_below(r, n);
+}
+static seL4_Word us(seL4_Word *r)
+{
+    static const seL4_Word t[] = {0, 10, 20, 50, 100, 500, 1000, 2000, 10000, 100000};
+    return fz_below(r, 8) == 0 ? value(r) : t[fz_below(r, sizeof(t) / sizeof(t[0]))];
+}
+#define SB_TCB(r) pick(r, 17, 3)
+#define SB_SC(r) pick(r, 20, 3)
+#define SB_EP(r) pick(r, 6, 4)
+#define SB_NTFN(r) pick(r, 10, 4)
+#define SB_FRAME(r) pick(r, 25, 4)
+#define SB_PT(r) pick(r, 29, 3)
+
+/* Fills w[] (the message words) and x[] (extra cap cptrs); returns the length, *caps the
+ * number of extra caps; 0 words and 0 caps leave the random ones. */
+static seL4_Word shaped(seL4_Word *r, seL4_Word label, seL4_Word a0, seL4_Word *w, seL4_Word *x,
+                        seL4_Word *caps)
+{
+    seL4_Word root = cnode_slot(r), src = cnode_slot(r);
+    *caps = 0;
+    switch (label) {
+    case 1: /* Untyped Retype: type, size_bits, index, depth, offset, count; [root] */
+        w[0] = fz_below(r, 12);
+        w[1] = fz_below(r, 4) ? fz_below(r, 13) : value(r);
+        w[2] = fz_below(r, 4) ? 0 : index_in(r, root);
+        w[3] = w[2] == 0 && fz_below(r, 4) ? 0 : depth_of(r, root);
+        w[4] = index_in(r, root);
+        w[5] = fz_below(r, 8) ? 1 + fz_below(r, 3) : value(r);
+        x[0] = root;
+        *caps = 1;
+        return 6;
+    case 18: case 19: case 20: /* Revoke, Delete, CancelBadgedSends: index, depth */
+        w[0] = index_in(r, a0);
+        w[1] = depth_of(r, a0);
+        return 2;
+    case 21: case 22: case 23: case 24: /* Copy, Mint, Move, Mutate */
+        w[0] = index_in(r, a0);
+        w[1] = depth_of(r, a0);
+        w[2] = index_in(r, src);
+        w[3] = depth_of(r, src);
+        w[4] = label == 23 ? 0 : label == 24 ? value(r) : fz_below(r, 16);
+        w[5] = fz_below(r, 2) ? fz_below(r, 16) : value(r);
+        x[0] = src;
+        *caps = 1;
+        return label == 23 ? 4 : label == 22 ? 6 : 5;
+    case 25: { /* Rotate: dest, dest_badge, pivot, pivot_badge, src */
+        seL4_Word pivot = cnode_slot(r);
+        w[0] = index_in(r, a0);
+        w[1] = depth_of(r, a0);
+        w[2] = fz_below(r, 4);
+        w[3] = index_in(r, pivot);
+        w[4] = depth_of(r, pivot);
+        w[5] = fz_below(r, 4);
+        w[6] = index_in(r, src);
+        w[7] = depth_of(r, src);
+        x[0] = pivot;
+        x[1] = src;
+        *caps = 2;
+        return 8;
+    }
+    case 2: /* ReadRegisters: suspend, flags, count */
+        w[0] = fz_below(r, 2);
+        w[1] = 0;
+        w[2] = fz_below(r, 40);
+        return 3;
+    case 3: { /* WriteRegisters: resume, flags, count, regs */
+        w[0] = fz_below(r, 2);
+        w[1] = 0;
+        w[2] = fz_below(r, 34);
+        for (seL4_Word i = 0; i < 32; i++) {
+            w[3 + i] = value(r);
+        }
+        return 3 + (w[2] < 32 ? w[2] : 32);
+    }
+    case 4: /* CopyRegisters: [source], suspend, resume, frame, integer, flags */
+        for (int i = 0; i < 4; i++) {
+            w[i] = fz_below(r, 2);
+        }
+        w[4] = 0;
+        x[0] = SB_TCB(r);
+        *caps = 1;
+        return 5;
+    case 5: /* Configure: [cspace], data, [vspace], data, buffer, [frame] */
+        w[0] = fz_below(r, 2) ? seL4_CNode_CapData_new(0, 64 - FZ_SB_BITS).words[0] : value(r);
+        w[1] = 0;
+        w[2] = fz_below(r, 2) ? 0 : fz_below(r, 4) ? 0x100000 + (fz_below(r, 4) << 10) : value(r);
+        x[0] = cnode_slot(r);
+        x[1] = SB_PT(r);
+        x[2] = SB_FRAME(r);
+        *caps = 3;
+        return 3;
+    case 6: case 7: /* SetPriority, SetMCPriority: [authority], value */
+        w[0] = fz_below(r, 2) ? 100 + fz_below(r, 60) : fz_below(r, 300);
+        x[0] = SB_TCB(r);
+        *caps = 1;
+        return 1;
+    case 8: /* SetSchedParams: [authority], mcp, prio, [sc], [fault ep] */
+        w[0] = 100 + fz_below(r, 60);
+        w[1] = 100 + fz_below(r, 60);
+        x[0] = SB_TCB(r);
+        x[1] = fz_below(r, 4) ? SB_SC(r) : 0;
+        x[2] = fz_below(r, 2) ? SB_EP(r) : 0;
+        *caps = 3;
+        return 2;
+    case 9: /* SetTimeoutEndpoint */
+        x[0] = fz_below(r, 4) ? SB_EP(r) : 0;
+        *caps = 1;
+        return 0;
+    case 10: /* SetIPCBuffer: buffer, [frame] */
+        w[0] = fz_below(r, 4) ? 0x100000 + (fz_below(r, 4) << 10) : value(r);
+        x[0] = SB_FRAME(r);
+        *caps = 1;
+        return 1;
+    case 11: /* SetSpace: [fault ep], [cspace], data, [vspace], data */
+        w[0] = fz_below(r, 2) ? seL4_CNode_CapData_new(0, 64 - FZ_SB_BITS).words[0] : value(r);
+        w[1] = 0;
+        x[0] = SB_EP(r);
+        x[1] = cnode_slot(r);
+        x[2] = SB_PT(r);
+        *caps = 3;
+        return 2;
+    case 14: /* BindNotification */
+        x[0] = SB_NTFN(r);
+        *caps = 1;
+        return 0;
+    case 17: /* SetFlags: clear, set */
+        w[0] = fz_below(r, 2);
+        w[1] = fz_below(r, 2);
+        return 2;
+    case 30: /* DomainSetSet: domain, [thread] */
+        w[0] = fz_below(r, 3);
+        x[0] = SB_TCB(r);
+        *caps = 1;
+        return 1;
+    case 33: /* SchedControl ConfigureFlags: [sc], budget, period, extra refills, badge, flags */
+        w[0] = us(r);
+        w[1] = us(r);
+        w[2] = fz_below(r, 12);
+        w[3] = fz_below(r, 4);
+        w[4] = fz_below(r, 2);
+        x[0] = SB_SC(r);
+        *caps = 1;
+        return 5;
+    case 34: case 36: /* SchedContext Bind, UnbindObject: [tcb or notification] */
+        x[0] = fz_below(r, 2) ? SB_TCB(r) : SB_NTFN(r);
+        *caps = 1;
+        return 0;
+    case 39: /* PageTable Map: [vspace], vaddr, attr */
+        w[0] = fz_below(r, 2) ? fz_below(r, 8) << 21 : fz_below(r, 4) << 30;
+        w[1] = fz_below(r, 2);
+        x[0] = SB_PT(r);
+        *caps = 1;
+        return 2;
+    case 41: /* Page Map: [vspace], vaddr, rights, attr */
+        w[0] = fz_below(r, 2) ? fz_below(r, 16) << 12 : (fz_below(r, 8) << 21) + (fz_below(r, 4) << 12);
+        w[1] = fz_below(r, 16);
+        w[2] = fz_below(r, 2);
+        x[0] = SB_PT(r);
+        *caps = 1;
+        return 3;
+    case 45: /* ASIDPool Assign: [vspace] */
+        x[0] = SB_PT(r);
+        *caps = 1;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
 static void draw(fz_fuzzer_t *f, fz_call_t *c, seL4_IPCBuffer *buf)
 {
     /* the sandbox's endpoints and notifications (plain, badged, read-only) */
@@ -152,18 +345,33 @@ static void draw(fz_fuzzer_t *f, fz_call_t *c, seL4_IPCBuffer *buf)
     seL4_Word len = fz_below(r, 4) ? fz_below(r, 9) : fz_below(r, 128);
     seL4_Word caps = fz_below(r, 3) ? fz_below(r, 2) : fz_below(r, 4);
     seL4_Word label = label_for(r, c->a0);
+    seL4_Word w[seL4_MsgMaxLength];
+    for (seL4_Word i = 0; i < seL4_MsgMaxLength && i < (len > 40 ? len : 40); i++) {
+        w[i] = value(r);
+    }
+    for (int i = 0; i < 3; i++) {
+        c->extra[i] = cptr(r);
+    }
+    if (fz_below(r, 2)) {
+        seL4_Word shaped_caps;
+        seL4_Word n = shaped(r, label, c->a0, w, c->extra, &shaped_caps);
+        if (n != 0 || shaped_caps != 0) {
+            /* now and then one word short or one cap short: truncated-message paths */
+            len = fz_below(r, 16) == 0 && n > 0 ? n - 1 : n;
+            caps = fz_below(r, 16) == 0 && shaped_caps > 0 ? shaped_caps - 1 : shaped_caps;
+        }
+    }
     c->info = (label << 12) | (fz_below(r, 8) << 9) | (caps << 7) | len;
     for (int i = 0; i < 4; i++) {
-        c->mr[i] = value(r);
+        c->mr[i] = w[i];
     }
     c->reply = fz_below(r, 4) ? 14 + fz_below(r, 3) : cptr(r); /* mostly the replies */
     c->dest = cptr(r);
     for (int i = 0; i < 3; i++) {
-        c->extra[i] = cptr(r);
         buf->caps_or_badges[i] = c->extra[i];
     }
     for (seL4_Word i = 4; i < seL4_MsgMaxLength && i < len; i++) {
-        buf->msg[i] = value(r);
+        buf->msg[i] = w[i];
     }
     for (int i = 0; i < 4; i++) {
         c->ipc[i] = buf->msg[4 + i];
@@ -201,6 +409,9 @@ void fz_fuzzer_entry(fz_fuzzer_t *f)
         f->calls++; /* counted when issued: a call that faults (and restarts us) counts too */
         lark_syscall(c.sysno, &regs);
         f->blocking = 0;
+        if (c.sysno == -65 && regs.a0 != 0) {
+            fz_violation = regs.a0; /* the kernel found itself broken: the root stops the run */
+        }
         /* SetTLSBase moves tp: the fuzzer's own TLS (its IPC buffer pointer) stays put */
         __asm__ volatile("mv tp, %0" : : "r"(tp) : "memory");
     }

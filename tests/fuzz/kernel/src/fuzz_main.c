@@ -196,6 +196,9 @@ static void supervise(void)
         if (dead >= FZ_DEAD_PERIODS) {
             halt_failed("no fuzzer made progress (hang)", dead);
         }
+        if (fz_violation != 0) {
+            halt_failed("kernel invariant violated (seen by a fuzzer)", fz_violation);
+        }
         if (period % fz_cfg_check_every == 0) {
             check_invariants();
         }
