@@ -57,7 +57,8 @@ typedef struct fz_fuzzer {
 
 extern fz_fuzzer_t fz_fuzzers[FZ_FUZZERS];
 extern volatile seL4_Word fz_seq;   /* calls issued by all fuzzers */
-extern volatile seL4_Word fz_violation; /* nonzero: a fuzzer's own -65 call found a violation */
+extern volatile seL4_Word fz_violation;
+extern volatile seL4_Word fz_call_results[12]; /* Calls answered, by reply label (seL4_Error) */ /* nonzero: a fuzzer's own -65 call found a violation */
 extern seL4_Word fz_trace_from;     /* print every call from this number on (0: never) */
 void fz_fuzzer_entry(fz_fuzzer_t *f);
 /* Is v inside the root task image? (never handed to the kernel as a register value, so a

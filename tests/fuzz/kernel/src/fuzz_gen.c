@@ -6,6 +6,7 @@
 fz_fuzzer_t fz_fuzzers[FZ_FUZZERS];
 volatile seL4_Word fz_seq;
 volatile seL4_Word fz_violation;
+volatile seL4_Word fz_call_results[12];
 seL4_Word fz_trace_from;
 static fz_call_t ring[FZ_RING];
 static int trace_lock;
@@ -409,6 +410,10 @@ void fz_fuzzer_entry(fz_fuzzer_t *f)
         f->calls++; /* counted when issued: a call that faults (and restarts us) counts too */
         lark_syscall(c.sysno, &regs);
         f->blocking = 0;
+        if (c.sysno == seL4_SysCall) {
+            seL4_Word err = regs.info >> 12;
+            fz_call_results[err < 11 ? err : 11]++;
+        }
         if (c.sysno == -65 && regs.a0 != 0) {
             fz_violation = regs.a0; /* the kernel found itself broken: the root stops the run */
         }

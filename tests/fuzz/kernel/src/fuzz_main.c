@@ -14,7 +14,7 @@ void kt_tls_init(char *block, size_t size);
 
 #define FZ_STACK_BYTES 16384
 #define FZ_TLS_BYTES 512
-#define FZ_EPOCH 20000
+#define FZ_EPOCH 10000
 #define FZ_PROGRESS 50000
 #define FZ_ROOT_PRIO 200
 #define FZ_FAULT_PRIO 150
@@ -245,6 +245,11 @@ KTEST(kernel_fuzz)
               checks, restarts, fault_restarts, stall_restarts);
     kt_printf("fuzz-kernel: faults by kind: cap %lu, unknown syscall %lu, user exception %lu, "
               "vm %lu\n", fault_kinds[1], fault_kinds[2], fault_kinds[3], fault_kinds[6]);
+    kt_printf("fuzz-kernel: Call replies by error:");
+    for (int i = 0; i < 12; i++) {
+        kt_printf(" %s %lu", i < 11 ? kt_err_name((seL4_Word)i) : "other", fz_call_results[i]);
+    }
+    kt_printf("\n");
     kt_printf("fuzz-kernel: seed %lu, %lu calls, clean\n", fz_cfg_seed, total_calls());
     seL4_DebugHalt();
 }
