@@ -194,6 +194,7 @@ static void supervise(void)
         dead = total == last_total ? dead + 1 : 0;
         last_total = total;
         if (dead >= FZ_DEAD_PERIODS) {
+            seL4_DebugDumpScheduler(); /* where did the fuzzers go? */
             halt_failed("no fuzzer made progress (hang)", dead);
         }
         if (fz_violation != 0) {
