@@ -9,6 +9,7 @@
 struct tcb *ks_cur_thread;
 struct ready_queues ks_ready;
 struct tcb *ks_release_head;
+word_t ks_cur_time;
 void kprintf(const char *fmt, ...)
 {
     (void)fmt;

@@ -215,8 +215,17 @@ static word_t check_sched_context(struct sched_context *sc)
           "refill head or tail out of range", sc);
     word_t count = refill_count(sc);
     CHECK(count >= 1 && count <= sc->refill_max, INV_REFILL, "refill count out of range", sc);
-    for (word_t i = 0; i < count; i++)
-        CHECK(refill_at(sc, i)->amount > 0, INV_REFILL, "refill with no budget", sc);
+    const struct refill *head = refill_head(sc);
+    for (word_t i = 0; i < count; i++) {
+        struct refill *r = refill_at(sc, i);
+        CHECK(r->amount > 0, INV_REFILL, "refill with no budget", sc);
+        /* mcs_refill.h: releases ordered, refills after the head do not overlap */
+        if (i > 1)
+            CHECK(refill_at(sc, i - 1)->release + refill_at(sc, i - 1)->amount <= r->release,
+                  INV_REFILL, "refills overlap or are out of release order", sc);
+        else if (i == 1)
+            CHECK(head->release <= r->release, INV_REFILL, "refills out of release order", sc);
+    }
     if (!sc_is_round_robin(sc))
         CHECK(refill_sum(sc) == sc->budget, INV_REFILL, "refills do not sum to the budget", sc);
     return INV_OK;

@@ -161,3 +161,41 @@ KTEST(copying_an_untyped_leaves_the_source_full)
     KT_OK(seL4_Untyped_Retype(copy, seL4_EndpointObject, 0, KT_ROOT, 0, 0, a, 1));
     KT_EQ(lark_DebugCheckInvariants(), 0);
 }
+
+/* arg0 = endpoint, arg1 = reply: takes one call, then faults (no fault handler: suspended)
+ * while it runs on the caller's SC. */
+static void faulting_server(kt_thread_t *t)
+{
+    seL4_Word badge = 0;
+    seL4_Recv(t->arg[0], &badge, t->arg[1]);
+    t->counter++;
+    volatile seL4_Word unmapped = 16;
+    *(volatile seL4_Word *)unmapped = 1;
+}
+
+/* Met by the kernel fuzzer (seed 51: a fuzzer that stopped for good): suspending a caller
+ * whose passive server faulted takes its reply off the call stack, but as in seL4's
+ * cancelIPC (reply_remove_tcb) the donated SC stays with the server; the caller runs again
+ * only once its SC is unbound from the server and bound back. */
+KTEST(suspended_caller_leaves_its_sc_with_a_faulted_passive_server)
+{
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    kt_thread_t *srv = &kt_threads[0], *cli = &kt_threads[1];
+    KT_DO(start(srv, faulting_server, ep, reply));
+    settle();
+    KT_OK(seL4_SchedContext_Unbind(srv->sc));
+    KT_DO(start(cli, caller, ep, 0));
+    settle();
+    KT_EQ(srv->counter, 1);
+    KT_OK(seL4_TCB_Suspend(cli->tcb));
+    KT_ERR(seL4_SchedContext_UnbindObject(cli->sc, cli->tcb), seL4_IllegalOperation);
+    KT_OK(seL4_SchedContext_UnbindObject(cli->sc, srv->tcb)); /* the server still holds it */
+    KT_OK(seL4_SchedContext_Bind(cli->sc, cli->tcb));
+    cli->fn = spinner;
+    KT_DO(kt_thread_start(cli));
+    settle();
+    KT_TRUE(cli->counter > 0);
+    KT_OK(seL4_TCB_Suspend(cli->tcb));
+    KT_EQ(lark_DebugCheckInvariants(), 0);
+}

@@ -28,8 +28,21 @@ static fz_sandbox_t sandbox;
 static seL4_Word checks, fault_restarts, stall_restarts;
 static seL4_Word fault_kinds[8];
 
+static void print_stats(void)
+{
+    for (int i = 0; i < FZ_FUZZERS; i++) {
+        fz_fuzzer_t *f = &fz_fuzzers[i];
+        kt_printf("fuzz-kernel: fuzzer %d: %lu calls, %lu restarts, blocking %lu\n", i, f->calls,
+                  f->restarts, f->blocking);
+    }
+    kt_printf("fuzz-kernel: %lu invariant checks, faults: cap %lu, unknown syscall %lu, user "
+              "exception %lu, vm %lu; %lu stall restarts\n", checks, fault_kinds[1],
+              fault_kinds[2], fault_kinds[3], fault_kinds[6], stall_restarts);
+}
+
 static void halt_failed(const char *why, seL4_Word code)
 {
+    print_stats();
     kt_printf("fuzz-kernel: FAIL seed %lu after %lu calls: %s (%lu)\n", fz_cfg_seed, fz_seq, why,
               code);
     fz_ring_print();
@@ -39,6 +52,10 @@ static void halt_failed(const char *why, seL4_Word code)
 static void restart(fz_fuzzer_t *f)
 {
     seL4_TCB_Suspend(f->tcb);
+    /* A Call to a passive victim lends the fuzzer's SC; if the victim then faults, the SC
+     * stays there when the fuzzer is suspended (seL4 cancelIPC): take it back. */
+    seL4_SchedContext_Unbind(f->sc);
+    seL4_SchedContext_Bind(f->sc, f->tcb);
     kt_tls_init((char *)f->tls, FZ_TLS_BYTES);
     seL4_UserContext regs;
     kt_memset(&regs, 0, sizeof(regs));
