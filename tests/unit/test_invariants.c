@@ -168,6 +168,13 @@ static void refills_not_summing_to_the_budget_are_found(void **state)
     assert_int_equal(check_kernel_invariants(caller), INV_REFILL);
 }
 
+static void refills_out_of_release_order_are_found(void **state)
+{
+    (void)state;
+    sc->refills[1].release = 5;
+    assert_int_equal(check_kernel_invariants(caller), INV_REFILL);
+}
+
 static void an_sc_naming_another_thread_is_found(void **state)
 {
     (void)state;
@@ -212,6 +219,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_blocked_thread_missing_from_its_queue_is_found, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(refills_not_summing_to_the_budget_are_found, setup, teardown),
+        cmocka_unit_test_setup_teardown(refills_out_of_release_order_are_found, setup, teardown),
         cmocka_unit_test_setup_teardown(an_sc_naming_another_thread_is_found, setup, teardown),
         cmocka_unit_test_setup_teardown(an_unsorted_release_queue_is_found, setup, teardown),
     };

@@ -247,9 +247,6 @@ KTEST(kernel_fuzz)
     for (int i = 0; i < FZ_FUZZERS; i++) {
         restart(&fz_fuzzers[i]);
     }
-    if (fz_cfg_trace_from == 1) {
-        seL4_DebugDumpScheduler();
-    }
     supervise();
     for (int i = 0; i < FZ_FUZZERS; i++) {
         seL4_TCB_Suspend(fz_fuzzers[i].tcb);
