@@ -20,6 +20,7 @@ static inline seL4_Word fz_below(seL4_Word *s, seL4_Word n) { return fz_next(s) 
 #define FZ_SB_POPULATED 48 /* slots 1..47 hold the objects built; the rest start empty */
 #define FZ_SB_SELF 1       /* the sandbox CNode itself (no guard: depth 8 names a slot) */
 #define FZ_SB_VSPACE 29    /* a page table made a VSpace root (victims run there) */
+#define FZ_VICTIM_MCP 90   /* victims stay below the fuzzers (priorities 100..120) */
 
 typedef struct fz_sandbox {
     seL4_CPtr cnode;       /* root CNode slot of the sandbox CNode cap */

@@ -255,13 +255,13 @@ static seL4_Word shaped(seL4_Word *r, seL4_Word label, seL4_Word a0, seL4_Word *
         *caps = 3;
         return 3;
     case 6: case 7: /* SetPriority, SetMCPriority: [authority], value */
-        w[0] = fz_below(r, 2) ? 100 + fz_below(r, 60) : fz_below(r, 300);
+        w[0] = fz_below(r, 2) ? FZ_VICTIM_MCP - 20 + fz_below(r, 40) : fz_below(r, 300);
         x[0] = SB_TCB(r);
         *caps = 1;
         return 1;
     case 8: /* SetSchedParams: [authority], mcp, prio, [sc], [fault ep] */
-        w[0] = 100 + fz_below(r, 60);
-        w[1] = 100 + fz_below(r, 60);
+        w[0] = FZ_VICTIM_MCP - 20 + fz_below(r, 40);
+        w[1] = FZ_VICTIM_MCP - 20 + fz_below(r, 40);
         x[0] = SB_TCB(r);
         x[1] = fz_below(r, 4) ? SB_SC(r) : 0;
         x[2] = fz_below(r, 2) ? SB_EP(r) : 0;

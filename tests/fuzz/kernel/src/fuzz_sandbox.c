@@ -118,8 +118,11 @@ static int victims(fz_sandbox_t *sb, seL4_CPtr vspace)
         regs.s1 = 6 + (seL4_Word)i;
         regs.s2 = 14 + (seL4_Word)i;
         regs.s3 = 10 + (seL4_Word)i;
-        if (check(seL4_TCB_SetSchedParams(scratch[0], seL4_CapInitThreadTCB, 150,
-                                          110 + 10 * (seL4_Word)i, sc, 0), "params", 17 + i) != 0 ||
+        /* MCP below the fuzzers' priorities: a victim the fuzzers give a round-robin SC and
+         * their highest priority may spin, but never starves the fuzzers (seed 73) */
+        if (check(seL4_TCB_SetSchedParams(scratch[0], seL4_CapInitThreadTCB, FZ_VICTIM_MCP,
+                                          FZ_VICTIM_MCP - 10 + 5 * (seL4_Word)i, sc, 0), "params",
+                  17 + i) != 0 ||
             check(seL4_TCB_WriteRegisters(scratch[0], sc != 0, 0, sizeof(regs) / sizeof(seL4_Word),
                                           &regs), "victim registers", 17 + i) != 0 ||
             (sc && move_in(sb, sc, 20 + i) != 0) || move_in(sb, scratch[0], 17 + i) != 0) {
