@@ -44,9 +44,7 @@ bool cap_same_region(cap_t a, cap_t b)
 {
     switch (cap_type(a)) {
     case CAP_UNTYPED:
-        /* a Zombie (an object being deleted preemptibly) still occupies its memory, as in
-         * seL4 (cap_get_capIsPhysical): the untyped must not look childless and reset */
-        return has_memory(b) && region_contains(a, b);
+        return has_memory(b) && cap_type(b) != CAP_ZOMBIE && region_contains(a, b);
     case CAP_FRAME:
         return cap_type(b) == CAP_FRAME && region_contains(a, b);
     case CAP_ENDPOINT: case CAP_NOTIFICATION: case CAP_REPLY: case CAP_THREAD:
