@@ -112,8 +112,14 @@ static void free_ram(struct region_list *l, paddr_t fdt_pa, const struct mem_reg
     for (unsigned i = 0; i < fdt.n_reserved; i++)
         ok &= regions_subtract(l, ROUND_DOWN(fdt.reserved[i].base, PAGE_BITS),
                                ROUND_UP(fdt.reserved[i].end, PAGE_BITS));
-    /* OpenSBI lists its own RAM under /reserved-memory (mmode_resv*), removed above */
+    /* OpenSBI lists its own RAM under /reserved-memory (mmode_resv*), removed above. Like
+     * seL4's qemu-riscv-virt overlay, the whole megapage-aligned stretch from the start of
+     * the kernel's RAM bank to the kernel's load address stays with the firmware too
+     * (seL4 reserves 0x80000000..0x80200000 for SBI), so no untyped starts below it */
     paddr_t kstart = kptr_to_paddr(__kernel_start), kend = kptr_to_paddr(__kernel_end);
+    for (unsigned i = 0; i < fdt.n_ram; i++)
+        if (fdt.ram[i].base <= kstart && kstart < fdt.ram[i].end)
+            ok &= regions_subtract(l, fdt.ram[i].base, ROUND_DOWN(kstart, MEGA_PAGE_BITS));
     ok &= regions_subtract(l, ROUND_DOWN(kstart, PAGE_BITS), ROUND_UP(kend, PAGE_BITS));
     ok &= regions_subtract(l, ROUND_DOWN(fdt_pa, PAGE_BITS),
                            ROUND_UP(fdt_pa + fdt.totalsize, PAGE_BITS));

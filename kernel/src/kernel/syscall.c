@@ -70,6 +70,32 @@ static void cap_fault(struct tcb *t, cptr_t cptr, bool in_recv)
 
 static cap_t cspace_root(struct tcb *t) { return t->slots[TCB_CSPACE_SLOT].cap; }
 
+/* seL4 decodeInvocation for the caps used through the IPC syscalls; everything else goes
+ * to the object decoders. A send through an endpoint or notification cap without the Write
+ * right is an InvalidCapability error (MR0 = 0), not a cap fault: the lookup succeeded. */
+static exception_t invoke_cap(struct invocation *inv, bool can_donate, bool blocking)
+{
+    cap_t c = inv->cap;
+    switch (cap_type(c)) {
+    case CAP_ENDPOINT:
+        if (!(cap_rights(c) & RIGHT_WRITE))
+            return err_invalid_cap(0);
+        ipc_send(inv->thread, cap_kptr(c), cap_badge(c), cap_rights(c) & RIGHT_GRANT,
+                 cap_rights(c) & RIGHT_GRANT_REPLY, can_donate, blocking, inv->is_call);
+        return EXCEPTION_NONE;
+    case CAP_NOTIFICATION:
+        if (!(cap_rights(c) & RIGHT_WRITE))
+            return err_invalid_cap(0);
+        ntfn_signal(cap_kptr(c), cap_badge(c));
+        return EXCEPTION_NONE;
+    case CAP_REPLY:
+        ipc_reply(inv->thread, cap_kptr(c), cap_reply_can_grant(c));
+        return EXCEPTION_NONE;
+    default:
+        return decode_invocation(inv);
+    }
+}
+
 /* Send-phase of Send, NBSend, Call, ReplyRecv, NBSendRecv, NBSendWait. Returns
  * EXCEPTION_PREEMPTED if the syscall must be restarted. */
 static exception_t handle_invocation(bool is_call, bool blocking, bool can_donate, cptr_t cptr)
@@ -102,35 +128,7 @@ static exception_t handle_invocation(bool is_call, bool blocking, bool can_donat
         }
     }
 
-    cap_t c = slot->cap;
-    switch (cap_type(c)) {
-    case CAP_ENDPOINT:
-        if (!(cap_rights(c) & RIGHT_WRITE)) {
-            cur_lookup_fault = (struct lookup_fault){LOOKUP_MISSING_CAPABILITY, 0, 0, 0};
-            if (blocking)
-                cap_fault(t, cptr, false);
-            return EXCEPTION_NONE;
-        }
-        ipc_send(t, cap_kptr(c), cap_badge(c), cap_rights(c) & RIGHT_GRANT,
-                 cap_rights(c) & RIGHT_GRANT_REPLY, can_donate, blocking, is_call);
-        return EXCEPTION_NONE;
-    case CAP_NOTIFICATION:
-        if (!(cap_rights(c) & RIGHT_WRITE)) {
-            cur_lookup_fault = (struct lookup_fault){LOOKUP_MISSING_CAPABILITY, 0, 0, 0};
-            if (blocking)
-                cap_fault(t, cptr, false);
-            return EXCEPTION_NONE;
-        }
-        ntfn_signal(cap_kptr(c), cap_badge(c));
-        return EXCEPTION_NONE;
-    case CAP_REPLY:
-        ipc_reply(t, cap_kptr(c), cap_reply_can_grant(c));
-        return EXCEPTION_NONE;
-    default:
-        break;
-    }
-
-    exception_t e = decode_invocation(&inv);
+    exception_t e = invoke_cap(&inv, can_donate, blocking);
     if (e == EXCEPTION_PREEMPTED)
         return e;
     if (e == EXCEPTION_FAULT) {
@@ -138,8 +136,11 @@ static exception_t handle_invocation(bool is_call, bool blocking, bool can_donat
             fault_handle(t);
         return EXCEPTION_NONE;
     }
-    /* the invoker may have suspended or deleted itself: only a running caller gets a reply */
-    if (is_call && t->state == TS_RUNNING) {
+    /* The invoker may have blocked (an endpoint Call), suspended or deleted itself: only a
+     * caller still running gets the kernel's reply, whose badge register is 0 as in seL4 */
+    bool sent = e == EXCEPTION_NONE && cap_type(inv.cap) == CAP_ENDPOINT;
+    if (is_call && t->state == TS_RUNNING && !sent) {
+        *reg(t, REG_A0) = 0;
         if (e == EXCEPTION_SYSCALL_ERROR)
             reply_error(t, inv.ipcbuf);
         else
@@ -168,16 +169,14 @@ static void handle_recv(bool blocking, bool can_reply)
         if (can_reply) {
             cptr_t rc = *reg(t, REPLY_REG);
             struct cte *rs;
+            /* seL4 reports a failed reply lookup against the endpoint's cptr, and a cap
+             * that is not a reply cap simply means "no reply object" */
             if (cspace_lookup_slot(cspace_root(t), rc, &rs) != EXCEPTION_NONE) {
-                cap_fault(t, rc, true);
+                cap_fault(t, src, true);
                 return;
             }
-            if (cap_type(rs->cap) != CAP_REPLY) {
-                cur_lookup_fault = (struct lookup_fault){LOOKUP_MISSING_CAPABILITY, 0, 0, 0};
-                cap_fault(t, rc, true);
-                return;
-            }
-            r = cap_kptr(rs->cap);
+            if (cap_type(rs->cap) == CAP_REPLY)
+                r = cap_kptr(rs->cap);
         }
         ipc_receive(t, c, blocking, r);
     } else if (cap_type(c) == CAP_NOTIFICATION) {

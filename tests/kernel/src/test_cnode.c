@@ -60,17 +60,35 @@ KTEST(cnode_mint_badge_seen_by_waiter)
     KT_EQ(badge, 0x30);
 }
 
-KTEST(cnode_mutate_sets_badge_and_moves)
+/* seL4 Mutate runs updateCapData with preserve set, which never badges: an endpoint or
+ * notification cap gives the null cap, so Mutate is IllegalOperation and nothing moves
+ * (seL4 RFC 0070: "the only action Mutate can take that Move cannot is setting the guard of a
+ * CNode"). */
+KTEST(cnode_mutate_cannot_badge)
 {
     KT_CAP(n, ntfn());
     KT_CAP(copy, kt_copy(n, seL4_AllRights));
     seL4_CPtr dst = kt_slot();
-    KT_OK(seL4_CNode_Mutate(KT_ROOT, dst, KT_DEPTH, KT_ROOT, copy, KT_DEPTH, 0x5));
+    KT_ERR(seL4_CNode_Mutate(KT_ROOT, dst, KT_DEPTH, KT_ROOT, copy, KT_DEPTH, 0x5), seL4_IllegalOperation);
+    KT_EQ(seL4_DebugCapIdentify(copy), KT_CAP_NOTIFICATION);
+    KT_TRUE(kt_slot_empty(dst));
+}
+
+/* Mutate of a CNode cap moves it and sets its guard from the CNode_CapData word. */
+KTEST(cnode_mutate_sets_guard_and_moves)
+{
+    KT_CAP(t, kt_alloc(seL4_CapTableObject, 4));
+    KT_CAP(copy, kt_copy(t, seL4_AllRights));
+    KT_CAP(n, ntfn());
+    seL4_CPtr dst = kt_slot();
+    KT_OK(seL4_CNode_Mutate(KT_ROOT, dst, KT_DEPTH, KT_ROOT, copy, KT_DEPTH,
+                            seL4_CNode_CapData_new(5, 3).words[0]));
     KT_TRUE(kt_slot_empty(copy));
-    seL4_Signal(dst);
-    seL4_Word badge = 0;
-    seL4_Poll(n, &badge);
-    KT_EQ(badge, 0x5);
+    /* dst now resolves 3 guard bits (value 5) and 4 index bits */
+    KT_OK(seL4_CNode_Copy(dst, (5ul << 4) | 9, 7, KT_ROOT, n, KT_DEPTH, seL4_AllRights));
+    KT_ERR(seL4_CNode_Copy(t, 9, 4, KT_ROOT, n, KT_DEPTH, seL4_AllRights), seL4_DeleteFirst);
+    KT_ERR(seL4_CNode_Delete(dst, 9, 4), seL4_FailedLookup);
+    KT_MR(1, seL4_GuardMismatch);
 }
 
 KTEST(cnode_mint_rebadge_is_illegal)
@@ -174,38 +192,64 @@ KTEST(cnode_revoke_deletes_copies_not_original)
     KT_EQ(seL4_DebugCapIdentify(n), KT_CAP_NOTIFICATION);
 }
 
+/* A badged mint is a revocable parent of its copies, not of its siblings (seL4
+ * isMDBParentOf: same badge and not first-badged). */
 KTEST(cnode_revoke_of_copy_leaves_siblings)
 {
     KT_CAP(n, ntfn());
-    KT_CAP(c1, kt_copy(n, seL4_AllRights));
-    KT_CAP(c2, kt_copy(n, seL4_AllRights));
+    KT_CAP(c1, kt_mint(n, seL4_AllRights, 1));
+    KT_CAP(c2, kt_mint(n, seL4_AllRights, 2));
     KT_CAP(c1child, kt_copy(c1, seL4_AllRights));
+    KT_CAP(c2child, kt_copy(c2, seL4_AllRights));
     KT_OK(seL4_CNode_Revoke(KT_ROOT, c1, KT_DEPTH));
     KT_TRUE(kt_slot_empty(c1child));
     KT_EQ(seL4_DebugCapIdentify(c1), KT_CAP_NOTIFICATION);
     KT_EQ(seL4_DebugCapIdentify(c2), KT_CAP_NOTIFICATION);
+    KT_EQ(seL4_DebugCapIdentify(c2child), KT_CAP_NOTIFICATION);
+    KT_EQ(seL4_DebugCapIdentify(n), KT_CAP_NOTIFICATION);
 }
 
+/* A plain copy of an unbadged cap is not revocable (seL4 isCapRevocable): revoking it
+ * deletes nothing, not even the copies made from it. */
+KTEST(cnode_revoke_of_unbadged_copy_deletes_nothing)
+{
+    KT_CAP(n, ntfn());
+    KT_CAP(c1, kt_copy(n, seL4_AllRights));
+    KT_CAP(c1child, kt_copy(c1, seL4_AllRights));
+    KT_OK(seL4_CNode_Revoke(KT_ROOT, c1, KT_DEPTH));
+    KT_EQ(seL4_DebugCapIdentify(c1child), KT_CAP_NOTIFICATION);
+    KT_OK(seL4_CNode_Revoke(KT_ROOT, n, KT_DEPTH));
+    KT_TRUE(kt_slot_empty(c1));
+    KT_TRUE(kt_slot_empty(c1child));
+}
+
+/* Rotate passes both moved caps through updateCapData with preserve set, which turns every
+ * endpoint and notification cap into the null cap (IllegalOperation): the caps rotated here
+ * are of kinds updateCapData leaves alone (TCB, reply) or re-guards (CNode). */
 KTEST(cnode_rotate_three_slots)
 {
-    KT_CAP(pivot, kt_alloc(seL4_EndpointObject, 0));
-    KT_CAP(src, ntfn());
+    KT_CAP(pivot, kt_alloc(seL4_TCBObject, 0));
+    KT_CAP(src, kt_alloc(seL4_ReplyObject, 0));
     seL4_CPtr dst = kt_slot();
     KT_OK(seL4_CNode_Rotate(KT_ROOT, dst, KT_DEPTH, 0, KT_ROOT, pivot, KT_DEPTH, 0, KT_ROOT, src, KT_DEPTH));
-    KT_EQ(seL4_DebugCapIdentify(dst), KT_CAP_ENDPOINT);
-    KT_EQ(seL4_DebugCapIdentify(pivot), KT_CAP_NOTIFICATION);
+    KT_EQ(seL4_DebugCapIdentify(dst), KT_CAP_THREAD);
+    KT_EQ(seL4_DebugCapIdentify(pivot), KT_CAP_REPLY);
     KT_TRUE(kt_slot_empty(src));
 }
 
 KTEST(cnode_rotate_swap)
 {
-    KT_CAP(a, kt_alloc(seL4_EndpointObject, 0));
-    KT_CAP(b, ntfn());
+    KT_CAP(a, kt_alloc(seL4_TCBObject, 0));
+    KT_CAP(b, kt_alloc(seL4_ReplyObject, 0));
     KT_OK(seL4_CNode_Rotate(KT_ROOT, a, KT_DEPTH, 0, KT_ROOT, b, KT_DEPTH, 0, KT_ROOT, a, KT_DEPTH));
-    KT_EQ(seL4_DebugCapIdentify(a), KT_CAP_NOTIFICATION);
-    KT_EQ(seL4_DebugCapIdentify(b), KT_CAP_ENDPOINT);
+    KT_EQ(seL4_DebugCapIdentify(a), KT_CAP_REPLY);
+    KT_EQ(seL4_DebugCapIdentify(b), KT_CAP_THREAD);
+    /* the swapped caps still name their objects */
+    KT_OK(seL4_TCB_SetPriority(b, seL4_CapInitThreadTCB, 10));
 }
 
+/* Rotate cannot badge: updateCapData(preserve) of a notification cap is null, so the whole
+ * rotation is refused and no slot changes. */
 KTEST(cnode_rotate_badges)
 {
     KT_CAP(n1, ntfn());
@@ -213,15 +257,37 @@ KTEST(cnode_rotate_badges)
     KT_CAP(pivot, kt_copy(n1, seL4_AllRights));
     KT_CAP(src, kt_copy(n2, seL4_AllRights));
     seL4_CPtr dst = kt_slot();
-    KT_OK(seL4_CNode_Rotate(KT_ROOT, dst, KT_DEPTH, 0x21, KT_ROOT, pivot, KT_DEPTH, 0x42, KT_ROOT, src,
-                            KT_DEPTH));
-    seL4_Word badge = 0;
-    seL4_Signal(dst); /* was pivot: n1 with badge 0x21 */
+    KT_ERR(seL4_CNode_Rotate(KT_ROOT, dst, KT_DEPTH, 0x21, KT_ROOT, pivot, KT_DEPTH, 0x42, KT_ROOT, src,
+                             KT_DEPTH),
+           seL4_IllegalOperation);
+    KT_TRUE(kt_slot_empty(dst));
+    seL4_Word badge = 0x99;
+    seL4_Signal(pivot); /* still n1, unbadged */
     seL4_Poll(n1, &badge);
-    KT_EQ(badge, 0x21);
-    seL4_Signal(pivot); /* was src: n2 with badge 0x42 */
+    KT_EQ(badge, 0);
+    seL4_Signal(src); /* still n2 */
     seL4_Poll(n2, &badge);
-    KT_EQ(badge, 0x42);
+    KT_EQ(badge, 0);
+}
+
+/* Rotate's data words set the guards of CNode caps: dest_badge goes with the pivot's cap
+ * (moved to dest), pivot_badge with the source's cap (moved to pivot). */
+KTEST(cnode_rotate_sets_cnode_guards)
+{
+    KT_CAP(c1, kt_alloc(seL4_CapTableObject, 3));
+    KT_CAP(c2, kt_alloc(seL4_CapTableObject, 4));
+    KT_CAP(pivot, kt_copy(c1, seL4_AllRights));
+    KT_CAP(src, kt_copy(c2, seL4_AllRights));
+    KT_CAP(n, ntfn());
+    seL4_CPtr dst = kt_slot();
+    KT_OK(seL4_CNode_Rotate(KT_ROOT, dst, KT_DEPTH, seL4_CNode_CapData_new(1, 2).words[0], KT_ROOT, pivot,
+                            KT_DEPTH, seL4_CNode_CapData_new(6, 3).words[0], KT_ROOT, src, KT_DEPTH));
+    KT_TRUE(kt_slot_empty(src));
+    /* dst = c1 (radix 3) with guard 1/2; pivot = c2 (radix 4) with guard 6/3 */
+    KT_OK(seL4_CNode_Copy(dst, (1ul << 3) | 5, 5, KT_ROOT, n, KT_DEPTH, seL4_AllRights));
+    KT_ERR(seL4_CNode_Copy(c1, 5, 3, KT_ROOT, n, KT_DEPTH, seL4_AllRights), seL4_DeleteFirst);
+    KT_OK(seL4_CNode_Copy(pivot, (6ul << 4) | 11, 7, KT_ROOT, n, KT_DEPTH, seL4_AllRights));
+    KT_ERR(seL4_CNode_Copy(c2, 11, 4, KT_ROOT, n, KT_DEPTH, seL4_AllRights), seL4_DeleteFirst);
 }
 
 KTEST(cnode_rotate_occupied_dest_delete_first)
@@ -269,7 +335,9 @@ KTEST(cnode_guard_mismatch_error_mrs)
     KT_MR(0, 0);
     KT_MR(1, seL4_GuardMismatch);
     KT_MR(2, 64); /* bits left */
-    KT_MR(3, 1);  /* guard found */
+    /* "guard found" is the CNode cap's own guard, not the cptr's bits: seL4's
+     * resolveAddressBits passes capGuard to lookup_fault_guard_mismatch_new */
+    KT_MR(3, 0);
     KT_MR(4, 52); /* guard size */
 }
 
@@ -351,7 +419,7 @@ KTEST(cnode_guarded_child_lookup)
     KT_ERR(seL4_CNode_Delete(t, (4ul << 7) | (3ul << 4) | 7, 11), seL4_FailedLookup);
     KT_MR(1, seL4_GuardMismatch);
     KT_MR(2, 7); /* bits left when L is reached */
-    KT_MR(3, 3); /* guard found */
+    KT_MR(3, 2); /* guard found: L's guard (seL4 reports capGuard) */
     KT_MR(4, 3); /* guard size */
     seL4_CPtr back = kt_slot();
     KT_OK(seL4_CNode_Move(KT_ROOT, back, KT_DEPTH, t, (4ul << 7) | (2ul << 4) | 7, 11));
