@@ -1,9 +1,8 @@
 /* System call dispatch: every number of abi.md section 1 plus the LarkOS debug calls. */
 #include <lark/arch/machine.h>
 #include <lark/arch/riscv.h>
-#include <lark/arch/sbi.h>
-#include <lark/console.h>
 #include <lark/cspace.h>
+#include <lark/debug_syscalls.h>
 #include <lark/fault.h>
 #include <lark/invocation.h>
 #include <lark/ipc.h>
@@ -191,97 +190,6 @@ static void handle_recv(bool blocking, bool can_reply)
     }
 }
 
-static void debug_name_thread(struct tcb *t)
-{
-    struct cte *slot;
-    word_t *buf = tcb_ipc_buffer_kptr(t);
-    if (cspace_lookup_slot(cspace_root(t), *reg(t, REG_A0), &slot) != EXCEPTION_NONE ||
-        cap_type(slot->cap) != CAP_THREAD || !buf)
-        return; /* seL4 halts here; a debug call should not take the machine down */
-    struct tcb *target = tcb_from_cap(slot->cap);
-    const char *name = (const char *)&buf[IPCBUF_MSG];
-    word_t max = (MSG_MAX_LENGTH * WORD_BYTES);
-    word_t n = 0;
-    while (n < max && name[n])
-        n++;
-    if (n == max)
-        return; /* not terminated inside the message */
-    if (n >= sizeof(target->name))
-        n = sizeof(target->name) - 1;
-    for (word_t i = 0; i < n; i++)
-        target->name[i] = name[i];
-    target->name[n] = 0;
-}
-
-static const char *cap_type_name(word_t type)
-{
-    switch (type) {
-    case CAP_UNTYPED: return "untyped";
-    case CAP_ENDPOINT: return "endpoint";
-    case CAP_NOTIFICATION: return "notification";
-    case CAP_REPLY: return "reply";
-    case CAP_CNODE: return "cnode";
-    case CAP_THREAD: return "tcb";
-    case CAP_IRQ_CONTROL: return "irq_control";
-    case CAP_IRQ_HANDLER: return "irq_handler";
-    case CAP_ZOMBIE: return "zombie";
-    case CAP_DOMAIN: return "domain";
-    case CAP_SCHED_CONTEXT: return "sched_context";
-    case CAP_SCHED_CONTROL: return "sched_control";
-    case CAP_FRAME: return "frame";
-    case CAP_PAGE_TABLE: return "page_table";
-    case CAP_ASID_CONTROL: return "asid_control";
-    case CAP_ASID_POOL: return "asid_pool";
-    default: return "?";
-    }
-}
-
-static void debug_dump_cnode(struct tcb *t)
-{
-    struct cte *slot;
-    cptr_t cptr = *reg(t, REG_A0);
-    if (cspace_lookup_slot(cspace_root(t), cptr, &slot) != EXCEPTION_NONE ||
-        cap_type(slot->cap) != CAP_CNODE) {
-        kprintf("DebugDumpCNode: %lx is not a CNode cap\n", cptr);
-        return;
-    }
-    cap_t cn = slot->cap;
-    struct cte *s = cap_kptr(cn);
-    word_t n = BIT(cap_cnode_radix(cn));
-    kprintf("CNode %lx: %lu slots, guard %lx/%u\n", cap_ptr(cn), n, cap_cnode_guard(cn),
-            cap_cnode_guard_size(cn));
-    for (word_t i = 0; i < n; i++) {
-        cap_t c = s[i].cap;
-        if (cap_is_null(c))
-            continue;
-        kprintf("  %4lu: %s", i, cap_type_name(cap_type(c)));
-        switch (cap_type(c)) {
-        case CAP_ENDPOINT:
-        case CAP_NOTIFICATION:
-            kprintf(" %lx badge %lx rights %lx", cap_ptr(c), cap_badge(c), cap_rights(c));
-            break;
-        case CAP_UNTYPED:
-            kprintf(" %lx 2^%u%s used %lx", cap_ptr(c), cap_untyped_size_bits(c),
-                    cap_untyped_is_device(c) ? " device" : "", cap_untyped_free_index(c));
-            break;
-        case CAP_FRAME:
-            kprintf(" %lx 2^%u rights %u", cap_ptr(c), frame_size_bits(cap_frame_size(c)),
-                    cap_frame_vm_rights(c));
-            if (cap_is_mapped(c))
-                kprintf(" mapped asid %lu at %lx", cap_mapped_asid(c), cap_mapped_vaddr(c));
-            break;
-        case CAP_IRQ_HANDLER: kprintf(" irq %lu", cap_irq(c)); break;
-        case CAP_CNODE:
-            kprintf(" %lx radix %u guard %lx/%u", cap_ptr(c), cap_cnode_radix(c),
-                    cap_cnode_guard(c), cap_cnode_guard_size(c));
-            break;
-        case CAP_NULL: break;
-        default: kprintf(" %lx", cap_ptr(c)); break;
-        }
-        kputs("\n");
-    }
-}
-
 void handle_syscall(sword_t number)
 {
     struct tcb *t = ks_cur_thread;
@@ -311,22 +219,16 @@ void handle_syscall(sword_t number)
             handle_recv(true, false);
         break;
     case SYS_YIELD: sched_yield(); break;
-    case SYS_DEBUG_PUTCHAR: kputc((char)*reg(t, REG_A0)); break;
-    case SYS_DEBUG_DUMP_SCHEDULER: sched_dump(); break;
+    case SYS_DEBUG_PUTCHAR:
+    case SYS_DEBUG_DUMP_SCHEDULER:
     case SYS_DEBUG_HALT:
-        kputs("DebugHalt: shutting down\n");
-        sbi_shutdown(false);
-    case SYS_DEBUG_CAP_IDENTIFY: {
-        struct cte *slot;
-        word_t type = 0;
-        if (cspace_lookup_slot(cspace_root(t), *reg(t, REG_A0), &slot) == EXCEPTION_NONE)
-            type = cap_type(slot->cap);
-        *reg(t, REG_A0) = type;
+    case SYS_DEBUG_CAP_IDENTIFY:
+    case SYS_DEBUG_SNAPSHOT:
+    case SYS_DEBUG_NAME_THREAD:
+    case SYS_LARK_DEBUG_DUMP_CNODE:
+        handle_debug_syscall(t, number);
         break;
-    }
-    case SYS_DEBUG_NAME_THREAD: debug_name_thread(t); break;
     case SYS_SET_TLS_BASE: *reg(t, REG_TP) = *reg(t, REG_A0); break;
-    case SYS_LARK_DEBUG_DUMP_CNODE: debug_dump_cnode(t); break;
     default:
         /* the fault IP is the ecall itself; a handler's reply decides where it resumes */
         t->ctx.regs[REG_PC] = t->ctx.regs[REG_FAULT_IP];
