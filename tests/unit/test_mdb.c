@@ -169,6 +169,25 @@ static void untyped_is_parent_of_objects_inside(void **state)
 
 /* Revoke removes first children until none is left (delete.c's loop over cte_first_child):
  * a deep tree loses exactly the descendants of the revoked slot, nearest first. */
+/* A CNode or TCB caught half-deleted (a zombie) still holds its memory: it stays a child of
+ * its untyped, so Revoke reaches it and Retype does not reset the untyped under it. */
+static void zombie_stays_child_of_its_untyped(void **state)
+{
+    (void)state;
+    cte_insert_new(NULL, &slots[0], cap_untyped(0x80000000ULL, 16, false, 0x1000));
+    cte_insert_new(&slots[0], &slots[1], cap_zombie(0x80000000ULL, false, 4, 16));
+    cte_insert_new(&slots[0], &slots[2], cap_zombie(0x80000800ULL, true, 0, 5));
+    assert_true(cte_is_parent_of(&slots[0], &slots[2]));
+    assert_ptr_equal(cte_first_child(&slots[0]), &slots[2]);
+    cte_remove(&slots[2]);
+    assert_ptr_equal(cte_first_child(&slots[0]), &slots[1]);
+    assert_true(cte_has_children(&slots[0]));
+    /* one outside the untyped is not */
+    cte_insert_new(NULL, &slots[3], cap_untyped(0x80010000ULL, 12, false, 0));
+    cte_insert_new(&slots[3], &slots[4], cap_zombie(0x80000000ULL, false, 4, 16));
+    assert_false(cte_is_parent_of(&slots[3], &slots[4]));
+}
+
 static void revoke_order_on_a_deep_tree(void **state)
 {
     (void)state;
@@ -224,6 +243,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(derive_and_update_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(untyped_is_parent_of_objects_inside, setup, teardown),
         cmocka_unit_test_setup_teardown(revoke_order_on_a_deep_tree, setup, teardown),
+        cmocka_unit_test_setup_teardown(zombie_stays_child_of_its_untyped, setup, teardown),
     };
     return cmocka_run_group_tests_name("mdb", tests, NULL, NULL);
 }

@@ -1317,3 +1317,57 @@ KTEST(cnode_send_without_write_right_is_silent)
     KT_RAW_ERR(r, seL4_InvalidCapability);
     KT_MR(0, 0);
 }
+
+/* ---- preemptible deletion: a Delete of a big CNode stops at preemption points with the
+ * CNode left as a zombie in its slot. A higher-priority thread released by its budget timer
+ * catches it there and revokes the untyped the CNode came from: the zombie is still that
+ * untyped's child, so the revoke finishes the deletion; the root's Delete then restarts on
+ * an empty slot. */
+#define KT_CAP_ZOMBIE 18 /* seL4 cap_zombie_cap */
+static void zombie_watcher(kt_thread_t *t)
+{
+    while (t->arg[2] == 0) {
+        if (t->result[0] == 0 && seL4_DebugCapIdentify(t->arg[0]) == KT_CAP_ZOMBIE) {
+            t->result[0] = 1;
+            t->result[1] = seL4_CNode_Revoke(KT_ROOT, t->arg[1], KT_DEPTH);
+            t->result[2] = seL4_DebugCapIdentify(t->arg[0]);
+        }
+        t->counter++;
+    }
+}
+
+KTEST(cnode_revoke_reaches_a_preempted_delete)
+{
+    KT_CAP(ut, kt_alloc_untyped(18));
+    KT_CAP(n, ntfn());
+    seL4_CPtr cn = kt_slot(), probe = kt_slot();
+    KT_OK(seL4_Untyped_Retype(ut, seL4_CapTableObject, 12, KT_ROOT, 0, 0, cn, 1));
+    for (seL4_Word i = 0; i < 4096; i++) {
+        seL4_Error e = seL4_CNode_Mint(cn, i, 12, KT_ROOT, n, KT_DEPTH, seL4_AllRights, i + 1);
+        if (e != seL4_NoError) {
+            KT_FAIL("mint %lu: %s", i, kt_err_name(e));
+        }
+    }
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, zombie_watcher, KT_PRIO + 1));
+    /* released every 400 us: the Delete (about 600 us alone) is interrupted at least once */
+    KT_OK(seL4_SchedControl_ConfigureFlags(kt_sched_control(), t->sc, 200, 400, 0, 0, 0));
+    t->arg[0] = cn;
+    t->arg[1] = ut;
+    KT_DO(kt_thread_start(t));
+    KT_OK(seL4_CNode_Delete(KT_ROOT, cn, KT_DEPTH));
+    t->arg[2] = 1;
+    for (int i = 0; i < 1000000 && !t->done; i++) {
+        seL4_Yield();
+    }
+    KT_TRUE(t->done);
+    KT_EQ(t->result[0], 1);            /* the Delete was caught half done */
+    KT_EQ(t->result[1], seL4_NoError);
+    KT_EQ(t->result[2], KT_CAP_NULL);  /* the untyped's revoke finished it */
+    KT_TRUE(kt_slot_empty(cn));
+    KT_OK(seL4_Untyped_Retype(ut, seL4_UntypedObject, 18, KT_ROOT, 0, 0, probe, 1));
+    seL4_Signal(n);
+    seL4_Word badge = 1;
+    seL4_Poll(n, &badge);
+    KT_EQ(badge, 0);
+}
