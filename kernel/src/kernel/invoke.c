@@ -37,10 +37,13 @@ static exception_t decode_domain_invocation(struct invocation *inv)
     /* one domain: DomainSet_Set validates its arguments and has nothing to change */
     if (inv->label != DOMAIN_SET_SET)
         return err_illegal_operation();
-    if (inv->length < 1 || !inv_extra_cap(inv, 0))
+    /* seL4 checks the domain before it looks for the thread cap */
+    if (inv->length < 1)
         return err_truncated_message();
     if (inv_arg(inv, 0) >= 1)
         return err_invalid_argument(0);
+    if (!inv_extra_cap(inv, 0))
+        return err_truncated_message();
     if (cap_type(inv_extra_cap(inv, 0)->cap) != CAP_THREAD)
         return err_invalid_argument(1);
     tcb_from_cap(inv_extra_cap(inv, 0)->cap)->domain = 0;

@@ -1371,3 +1371,23 @@ KTEST(cnode_revoke_reaches_a_preempted_delete)
     seL4_Poll(n, &badge);
     KT_EQ(badge, 0);
 }
+
+/* ---- the Domain cap (one domain): DomainSet_Set's checks, in seL4's order */
+KTEST(domain_set_set_arguments)
+{
+    KT_CAP(tcb, kt_alloc(seL4_TCBObject, 0));
+    KT_CAP(n, ntfn());
+    KT_OK(seL4_DomainSet_Set(seL4_CapDomain, 0, tcb));
+    KT_ERR(seL4_DomainSet_Set(seL4_CapDomain, 1, tcb), seL4_InvalidArgument);
+    KT_MR(0, 0);
+    KT_ERR(seL4_DomainSet_Set(seL4_CapDomain, 0, n), seL4_InvalidArgument);
+    KT_MR(0, 1);
+    seL4_Word mrs[4] = {5};
+    /* the domain is checked before the missing thread cap */
+    KT_RAW_ERR(raw_call(seL4_CapDomain, DomainSetSet, 1, 0, mrs), seL4_InvalidArgument);
+    KT_MR(0, 0);
+    mrs[0] = 0;
+    KT_RAW_ERR(raw_call(seL4_CapDomain, DomainSetSet, 1, 0, mrs), seL4_TruncatedMessage);
+    KT_RAW_ERR(raw_call(seL4_CapDomain, DomainSetSet, 0, 0, mrs), seL4_TruncatedMessage);
+    KT_RAW_ERR(raw_call(seL4_CapDomain, CNodeDelete, 2, 0, mrs), seL4_IllegalOperation);
+}
