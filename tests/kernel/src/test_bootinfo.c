@@ -317,3 +317,38 @@ KTEST(bootinfo_root_priority_and_mcp)
     KT_OK(seL4_TCB_SetPriority(tcb, seL4_CapInitThreadTCB, 255));
     KT_OK(seL4_TCB_SetMCPriority(tcb, seL4_CapInitThreadTCB, 255));
 }
+
+/* As seL4's create_untypeds: device untypeds cover the physical address space up to
+ * KernelPaddrUserTop (2^39 - 1 with Sv39) except RAM and the kernel's own PLIC, in whole pages. */
+KTEST(bootinfo_device_untypeds_cover_all_but_ram_and_plic)
+{
+    seL4_Word size, base, len, plic, plic_len;
+    const void *f = fdt(&size);
+    KT_TRUE(f != NULL);
+    KT_TRUE(ram_range(&base, &len));
+    KT_EQ(kt_fdt_reg(f, size, "plic@", &plic, &plic_len), 0);
+    seL4_Word total = 0;
+    for (seL4_CPtr c = kt_bi->untyped.start; c < kt_bi->untyped.end; c++) {
+        const seL4_UntypedDesc *d = desc(c);
+        if (!d->isDevice) {
+            continue;
+        }
+        seL4_Word end = d->paddr + (1ul << d->sizeBits);
+        if (d->paddr < plic + plic_len && end > plic) {
+            KT_FAIL("device untyped %lu [0x%lx,0x%lx) overlaps the PLIC", c, d->paddr, end);
+        }
+        KT_LE(end, (1ul << 39) - 1);
+        total += 1ul << d->sizeBits;
+    }
+    seL4_Word plic_pages = ((plic + plic_len + 0xfff) & ~0xffful) - (plic & ~0xffful);
+    KT_EQ(total + len + plic_pages, (1ul << 39) - (1ul << seL4_PageBits));
+    /* paddr 0 and the PCIe MMIO window (not a reg of any device node) are device memory */
+    bool zero = false, pcie = false;
+    for (seL4_CPtr c = kt_bi->untyped.start; c < kt_bi->untyped.end; c++) {
+        const seL4_UntypedDesc *d = desc(c);
+        zero = zero || (d->isDevice && d->paddr == 0);
+        pcie = pcie || (d->isDevice && d->paddr <= 0x40000000ul && 0x40000000ul - d->paddr < (1ul << d->sizeBits));
+    }
+    KT_TRUE(zero);
+    KT_TRUE(pcie);
+}
