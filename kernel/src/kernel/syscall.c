@@ -139,7 +139,7 @@ static exception_t handle_invocation(bool is_call, bool blocking, bool can_donat
      * caller still running gets the kernel's reply, whose badge register is 0 as in seL4 */
     bool sent = e == EXCEPTION_NONE && cap_type(inv.cap) == CAP_ENDPOINT;
     if (is_call && t->state == TS_RUNNING && !sent) {
-        *reg(t, REG_A0) = 0;
+        *reg(t, BADGE_REG) = 0;
         if (e == EXCEPTION_SYSCALL_ERROR)
             reply_error(t, inv.ipcbuf);
         else
