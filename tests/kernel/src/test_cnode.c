@@ -1391,3 +1391,79 @@ KTEST(domain_set_set_arguments)
     KT_RAW_ERR(raw_call(seL4_CapDomain, DomainSetSet, 0, 0, mrs), seL4_TruncatedMessage);
     KT_RAW_ERR(raw_call(seL4_CapDomain, CNodeDelete, 2, 0, mrs), seL4_IllegalOperation);
 }
+
+/* Rotate with src == dest swaps two MDB neighbours (a cap and its copy): the derivation
+ * links and the revocable flag travel with the caps. */
+KTEST(cnode_rotate_swap_of_mdb_neighbours)
+{
+    KT_CAP(orig, kt_alloc(seL4_TCBObject, 0));
+    KT_CAP(copy, kt_copy(orig, seL4_AllRights));
+    KT_OK(seL4_CNode_Rotate(KT_ROOT, orig, KT_DEPTH, 0, KT_ROOT, copy, KT_DEPTH, 0, KT_ROOT, orig, KT_DEPTH));
+    /* the original (revocable) now sits in `copy`: revoking it removes the copy in `orig` */
+    KT_OK(seL4_CNode_Revoke(KT_ROOT, orig, KT_DEPTH));
+    KT_EQ(seL4_DebugCapIdentify(copy), KT_CAP_THREAD);
+    KT_EQ(seL4_DebugCapIdentify(orig), KT_CAP_THREAD);
+    KT_OK(seL4_CNode_Revoke(KT_ROOT, copy, KT_DEPTH));
+    KT_TRUE(kt_slot_empty(orig));
+    KT_OK(seL4_TCB_SetPriority(copy, seL4_CapInitThreadTCB, 7));
+}
+
+/* ---- a thread that destroys itself through the CSpace never runs again and the kernel
+ * stays sound; the invoker gets no reply. */
+static void delete_own_tcb(kt_thread_t *t)
+{
+    t->result[1] = 1;
+    seL4_CNode_Delete(KT_ROOT, t->arg[1], KT_DEPTH);
+    t->result[0] = 1; /* never reached */
+}
+
+KTEST(cnode_thread_deletes_its_own_tcb)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, delete_own_tcb, KT_PRIO));
+    t->arg[1] = t->tcb;
+    KT_DO(kt_thread_start(t));
+    for (int i = 0; i < 50; i++) {
+        seL4_Yield();
+    }
+    KT_EQ(t->result[1], 1);
+    KT_EQ(t->result[0], 0);
+    KT_TRUE(kt_slot_empty(t->tcb));
+    /* its SC and IPC buffer frame are still there and reusable */
+    KT_CAP(tcb2, kt_alloc(seL4_TCBObject, 0));
+    KT_OK(seL4_SchedContext_Bind(t->sc, tcb2));
+}
+
+static void revoke_own_untyped(kt_thread_t *t)
+{
+    t->result[1] = 1;
+    seL4_CNode_Revoke(KT_ROOT, t->arg[1], KT_DEPTH);
+    t->result[0] = 1; /* never reached */
+}
+
+/* The helper runs on a TCB and SC retyped from an untyped it then revokes itself. */
+KTEST(cnode_thread_revokes_the_untyped_of_its_own_tcb)
+{
+    KT_CAP(ut, kt_alloc_untyped(16));
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, revoke_own_untyped, KT_PRIO));
+    seL4_CPtr tcb = kt_slot(), sc = kt_slot(), probe = kt_slot();
+    KT_OK(seL4_Untyped_Retype(ut, seL4_TCBObject, 0, KT_ROOT, 0, 0, tcb, 1));
+    KT_OK(seL4_Untyped_Retype(ut, seL4_SchedContextObject, 8, KT_ROOT, 0, 0, sc, 1));
+    KT_OK(seL4_SchedControl_ConfigureFlags(kt_sched_control(), sc, 10000, 10000, 0, 0, 0));
+    KT_OK(seL4_TCB_Configure(tcb, KT_ROOT, 0, seL4_CapInitThreadVSpace, 0, t->ipc_vaddr, t->ipc_frame));
+    KT_OK(seL4_TCB_SetSchedParams(tcb, seL4_CapInitThreadTCB, KT_PRIO, KT_PRIO, sc, 0));
+    /* start the helper's code on the new TCB instead of the one kt_thread_new made */
+    t->tcb = tcb;
+    t->self = tcb;
+    t->arg[1] = ut;
+    KT_DO(kt_thread_start(t));
+    for (int i = 0; i < 50; i++) {
+        seL4_Yield();
+    }
+    KT_EQ(t->result[1], 1);
+    KT_EQ(t->result[0], 0);
+    KT_TRUE(kt_slot_empty(tcb));
+    KT_TRUE(kt_slot_empty(sc));
+    KT_OK(seL4_Untyped_Retype(ut, seL4_UntypedObject, 16, KT_ROOT, 0, 0, probe, 1));
+}
