@@ -1329,6 +1329,10 @@ static void zombie_watcher(kt_thread_t *t)
     while (t->arg[2] == 0) {
         if (t->result[0] == 0 && seL4_DebugCapIdentify(t->arg[0]) == KT_CAP_ZOMBIE) {
             t->result[0] = 1;
+            /* a zombie cannot be copied (deriveCap gives the null cap) or invoked */
+            t->result[3] = seL4_CNode_Copy(KT_ROOT, t->arg[3], KT_DEPTH, KT_ROOT, t->arg[0], KT_DEPTH,
+                                           seL4_AllRights);
+            t->result[4] = seL4_CNode_Delete(t->arg[0], 0, 12);
             t->result[1] = seL4_CNode_Revoke(KT_ROOT, t->arg[1], KT_DEPTH);
             t->result[2] = seL4_DebugCapIdentify(t->arg[0]);
         }
@@ -1354,6 +1358,7 @@ KTEST(cnode_revoke_reaches_a_preempted_delete)
     KT_OK(seL4_SchedControl_ConfigureFlags(kt_sched_control(), t->sc, 200, 400, 0, 0, 0));
     t->arg[0] = cn;
     t->arg[1] = ut;
+    t->arg[3] = kt_slot();
     KT_DO(kt_thread_start(t));
     KT_OK(seL4_CNode_Delete(KT_ROOT, cn, KT_DEPTH));
     t->arg[2] = 1;
@@ -1364,6 +1369,9 @@ KTEST(cnode_revoke_reaches_a_preempted_delete)
     KT_EQ(t->result[0], 1);            /* the Delete was caught half done */
     KT_EQ(t->result[1], seL4_NoError);
     KT_EQ(t->result[2], KT_CAP_NULL);  /* the untyped's revoke finished it */
+    KT_EQ(t->result[3], seL4_IllegalOperation);
+    KT_EQ(t->result[4], seL4_InvalidCapability);
+    KT_TRUE(kt_slot_empty(t->arg[3]));
     KT_TRUE(kt_slot_empty(cn));
     KT_OK(seL4_Untyped_Retype(ut, seL4_UntypedObject, 18, KT_ROOT, 0, 0, probe, 1));
     seL4_Signal(n);
@@ -1466,4 +1474,42 @@ KTEST(cnode_thread_revokes_the_untyped_of_its_own_tcb)
     KT_TRUE(kt_slot_empty(tcb));
     KT_TRUE(kt_slot_empty(sc));
     KT_OK(seL4_Untyped_Retype(ut, seL4_UntypedObject, 16, KT_ROOT, 0, 0, probe, 1));
+}
+
+/* A helper whose CSpace has two levels: R (radix 2, no guard) -> R[1]: L (radix 4, 58-bit
+ * zero guard). Its syscalls resolve through both; a cptr missing L's guard is a cap fault
+ * with the lookup failure of the second level. */
+static void two_level_signaller(kt_thread_t *t)
+{
+    seL4_Signal((1ul << 62) | 3);      /* R[1] -> L[3] */
+    seL4_Signal((1ul << 62) | (1ul << 10) | 3); /* a guard bit set: faults */
+    t->result[0] = 1;
+}
+
+KTEST(cnode_two_level_cspace_for_syscalls)
+{
+    KT_CAP(n, ntfn());
+    KT_CAP(r, kt_alloc(seL4_CapTableObject, 2));
+    KT_CAP(l, kt_alloc(seL4_CapTableObject, 4));
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    KT_OK(seL4_CNode_Mint(r, 1, 2, KT_ROOT, l, KT_DEPTH, seL4_AllRights, seL4_CNode_CapData_new(0, 58).words[0]));
+    KT_OK(seL4_CNode_Mint(l, 3, 4, KT_ROOT, n, KT_DEPTH, seL4_AllRights, 0x66));
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, two_level_signaller, KT_PRIO));
+    KT_DO(kt_thread_set_fault_ep(t, ep, KT_PRIO));
+    KT_OK(seL4_CNode_Copy(r, 0, 2, KT_ROOT, t->tcb, KT_DEPTH, seL4_AllRights));
+    KT_OK(seL4_TCB_SetSpace(t->tcb, ep, r, 0, seL4_CapInitThreadVSpace, 0));
+    KT_DO(kt_thread_start(t));
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_CapFault);
+    KT_MR(seL4_CapFault_Addr, (1ul << 62) | (1ul << 10) | 3);
+    KT_MR(seL4_CapFault_LookupFailureType, seL4_GuardMismatch);
+    KT_MR(seL4_CapFault_BitsLeft, 62);
+    KT_MR(seL4_CapFault_GuardMismatch_GuardFound, 0);
+    KT_MR(seL4_CapFault_GuardMismatch_BitsFound, 58);
+    seL4_Poll(n, &badge);
+    KT_EQ(badge, 0x66);
+    KT_EQ(t->result[0], 0);
 }
