@@ -1513,3 +1513,74 @@ KTEST(cnode_two_level_cspace_for_syscalls)
     KT_EQ(badge, 0x66);
     KT_EQ(t->result[0], 0);
 }
+
+/* Every CNode label looks its destination up first, with the same checks and error MRs. */
+KTEST(cnode_every_label_checks_its_destination)
+{
+    KT_CAP(n, ntfn());
+    static const seL4_Word labels[] = {CNodeRevoke, CNodeDelete, CNodeCancelBadgedSends, CNodeCopy,
+                                       CNodeMint, CNodeMove, CNodeMutate, CNodeRotate};
+    for (unsigned i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+        seL4_Word l = labels[i];
+        /* index, depth, then source words that would be valid (Rotate: pivot and source) */
+        seL4_Word mrs[8] = {kt_slot(), 0, n, KT_DEPTH, 0, 0, n, KT_DEPTH};
+        if (l == CNodeRotate) {
+            mrs[2] = 0;
+            mrs[3] = n;
+            mrs[4] = KT_DEPTH;
+        }
+        for (int depth_case = 0; depth_case < 4; depth_case++) {
+            seL4_Word want_mr0 = 1, want_mr1 = 64;
+            seL4_Error want = seL4_RangeError;
+            switch (depth_case) {
+            case 0: mrs[1] = 0; break;
+            case 1: mrs[1] = 65; break;
+            case 2:
+                mrs[1] = 63;
+                want = seL4_FailedLookup;
+                want_mr0 = 0;
+                want_mr1 = seL4_DepthMismatch;
+                break;
+            default:
+                mrs[1] = KT_DEPTH;
+                mrs[0] |= 1ul << 40; /* inside the root CNode's guard */
+                want = seL4_FailedLookup;
+                want_mr0 = 0;
+                want_mr1 = seL4_GuardMismatch;
+                break;
+            }
+            seL4_SetCap(0, KT_ROOT);
+            seL4_SetCap(1, KT_ROOT);
+            raw_reply_t r = raw_call(KT_ROOT, l, 8, 2, mrs);
+            if (seL4_MessageInfo_get_label(r.info) != want || seL4_GetMR(0) != want_mr0 ||
+                seL4_GetMR(1) != want_mr1) {
+                KT_FAIL("label %lu, case %d: %s MR0 %lu MR1 %lu", l, depth_case,
+                        kt_err_name(seL4_MessageInfo_get_label(r.info)), seL4_GetMR(0), seL4_GetMR(1));
+            }
+        }
+        KT_EQ(seL4_GetMR(2), 64); /* guard mismatch: bits left */
+        KT_EQ(seL4_GetMR(3), 0);  /* the root CNode's guard */
+        KT_EQ(seL4_GetMR(4), 52);
+    }
+    KT_EQ(seL4_DebugCapIdentify(n), KT_CAP_NOTIFICATION);
+}
+
+/* CNode labels sent to other kinds of kernel object are those objects' unknown labels. */
+KTEST(cnode_labels_on_other_objects_are_illegal)
+{
+    KT_CAP(tcb, kt_alloc(seL4_TCBObject, 0));
+    KT_CAP(ut, kt_alloc_untyped(12));
+    KT_CAP(sc, kt_alloc(seL4_SchedContextObject, 8));
+    KT_CAP(pt, kt_alloc(seL4_RISCV_PageTableObject, 0));
+    seL4_CPtr targets[] = {tcb, ut, sc, pt, seL4_CapIRQControl, seL4_CapASIDControl, seL4_CapDomain,
+                           seL4_CapInitThreadASIDPool, kt_sched_control()};
+    for (unsigned i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+        seL4_Word mrs[8] = {kt_slot(), KT_DEPTH, 0, 0, 0, 0, 0, 0};
+        seL4_SetCap(0, KT_ROOT);
+        raw_reply_t r = raw_call(targets[i], CNodeCopy, 5, 1, mrs);
+        if (seL4_MessageInfo_get_label(r.info) != seL4_IllegalOperation) {
+            KT_FAIL("CNodeCopy on cap %lu (type %u) answered %s", targets[i], seL4_DebugCapIdentify(targets[i]),
+                    kt_err_name(seL4_MessageInfo_get_label(r.info)));
+        }
+    }
+}
