@@ -686,6 +686,11 @@ KTEST(cnode_irq_control_moves_but_never_copies)
     KT_EQ(seL4_DebugCapIdentify(dst), KT_CAP_IRQ_CONTROL);
     KT_OK(seL4_CNode_Move(KT_ROOT, seL4_CapIRQControl, KT_DEPTH, KT_ROOT, dst, KT_DEPTH));
     KT_EQ(seL4_DebugCapIdentify(seL4_CapIRQControl), KT_CAP_IRQ_CONTROL);
+    /* Mutate moves without deriving, and IRQControl has no data to update */
+    KT_OK(seL4_CNode_Mutate(KT_ROOT, dst, KT_DEPTH, KT_ROOT, seL4_CapIRQControl, KT_DEPTH, 0x1234));
+    KT_EQ(seL4_DebugCapIdentify(dst), KT_CAP_IRQ_CONTROL);
+    KT_OK(seL4_CNode_Move(KT_ROOT, seL4_CapIRQControl, KT_DEPTH, KT_ROOT, dst, KT_DEPTH));
+    KT_EQ(seL4_DebugCapIdentify(seL4_CapIRQControl), KT_CAP_IRQ_CONTROL);
 }
 
 KTEST(cnode_copy_untyped_with_children_revoke_first)
@@ -1583,4 +1588,36 @@ KTEST(cnode_labels_on_other_objects_are_illegal)
                     kt_err_name(seL4_MessageInfo_get_label(r.info)));
         }
     }
+}
+
+/* Without a registered IPC buffer an invocation has at most the four register MRs and no
+ * extra caps (seL4 handleInvocation/lookupExtraCaps). */
+static void ops_without_ipc_buffer(kt_thread_t *t)
+{
+    t->result[0] = seL4_CNode_Copy(KT_ROOT, t->arg[1], KT_DEPTH, KT_ROOT, t->arg[2], KT_DEPTH, seL4_AllRights);
+    t->result[1] = seL4_CNode_Delete(KT_ROOT, t->arg[2], KT_DEPTH);
+    t->result[2] = seL4_CNode_Rotate(KT_ROOT, t->arg[1], KT_DEPTH, 0, KT_ROOT, t->arg[3], KT_DEPTH, 0, KT_ROOT,
+                                     t->arg[4], KT_DEPTH);
+}
+
+KTEST(cnode_invocation_without_ipc_buffer)
+{
+    KT_CAP(n, ntfn());
+    KT_CAP(a, kt_alloc(seL4_TCBObject, 0));
+    KT_CAP(b, kt_alloc(seL4_ReplyObject, 0));
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, ops_without_ipc_buffer, KT_PRIO));
+    KT_OK(seL4_TCB_SetIPCBuffer(t->tcb, 0, 0));
+    t->arg[1] = kt_slot();
+    t->arg[2] = n;
+    t->arg[3] = a;
+    t->arg[4] = b;
+    KT_DO(kt_thread_start(t));
+    KT_TRUE(kt_wait_done(t, 20));
+    KT_EQ(t->result[0], seL4_TruncatedMessage); /* the source root cap never arrives */
+    KT_EQ(t->result[1], seL4_NoError);          /* two words fit in registers */
+    KT_EQ(t->result[2], seL4_TruncatedMessage); /* eight words do not */
+    KT_TRUE(kt_slot_empty(n));
+    KT_TRUE(kt_slot_empty(t->arg[1]));
+    KT_EQ(seL4_DebugCapIdentify(a), KT_CAP_THREAD);
 }
