@@ -214,7 +214,9 @@ void handle_syscall(sword_t number)
             handle_recv(true, true);
         break;
     case SYS_NB_SEND_WAIT:
-        e = handle_invocation(false, false, true, *reg(t, NBSEND_DEST_REG));
+        /* seL4 takes NBSendWait's destination from the reply register (a6): Wait has no
+         * reply object, and seL4's own libsel4 passes the destination there, t0 = 0 */
+        e = handle_invocation(false, false, true, *reg(t, REPLY_REG));
         if (e == EXCEPTION_NONE && t->state == TS_RUNNING)
             handle_recv(true, false);
         break;

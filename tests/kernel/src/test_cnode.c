@@ -1621,3 +1621,26 @@ KTEST(cnode_invocation_without_ipc_buffer)
     KT_TRUE(kt_slot_empty(t->arg[1]));
     KT_EQ(seL4_DebugCapIdentify(a), KT_CAP_THREAD);
 }
+
+/* NBSendWait as seL4's own libsel4 issues it: destination in a6 (the reply register, unused
+ * by Wait), t0 = 0; then the wait on a0. */
+KTEST(syscall_nbsendwait_destination_in_a6)
+{
+    KT_CAP(dest, ntfn());
+    KT_CAP(src, ntfn());
+    KT_CAP(dest_b, kt_mint(dest, seL4_AllRights, 0x71));
+    KT_CAP(src_b, kt_mint(src, seL4_AllRights, 0x72));
+    seL4_Signal(src_b); /* so the wait returns at once */
+    lark_syscall_regs_t r = {.a0 = src, .info = 0, .reply = dest_b, .dest = 0};
+    lark_syscall(seL4_SysNBSendWait, &r);
+    KT_EQ(r.a0, 0x72);
+    seL4_Word badge = 0;
+    seL4_Poll(dest, &badge);
+    KT_EQ(badge, 0x71);
+    /* the libsel4 wrapper agrees */
+    seL4_Signal(src_b);
+    seL4_NBSendWait(dest_b, seL4_MessageInfo_new(0, 0, 0, 0), src, &badge);
+    KT_EQ(badge, 0x72);
+    seL4_Poll(dest, &badge);
+    KT_EQ(badge, 0x71);
+}
