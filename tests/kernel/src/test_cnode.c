@@ -1644,3 +1644,84 @@ KTEST(syscall_nbsendwait_destination_in_a6)
     seL4_Poll(dest, &badge);
     KT_EQ(badge, 0x71);
 }
+
+/* ---- a deterministic storm of CNode operations with random slots, depths, rights, badges
+ * and guards over a CNode full of caps (among them caps to that CNode itself): every answer
+ * is an seL4 error code, the kernel survives, and one Revoke of the untyped everything came
+ * from leaves it with no children. */
+static seL4_Word storm_rng = 0x2545f4914f6cdd1dul;
+static seL4_Word storm_next(void)
+{
+    storm_rng ^= storm_rng << 13;
+    storm_rng ^= storm_rng >> 7;
+    storm_rng ^= storm_rng << 17;
+    return storm_rng;
+}
+
+static seL4_Word storm_depth(void)
+{
+    seL4_Word r = storm_next() % 16;
+    return r < 10 ? 5 : r < 12 ? 8 : r == 12 ? 0 : r == 13 ? 4 : r == 14 ? 9 : 65;
+}
+
+KTEST(cnode_random_operation_storm)
+{
+    KT_CAP(ut, kt_alloc_untyped(17));
+    seL4_CPtr cn = kt_slot(), probe = kt_slot();
+    KT_OK(seL4_Untyped_Retype(ut, seL4_CapTableObject, 5, KT_ROOT, 0, 0, cn, 1));
+    /* objects in the first slots of the CNode */
+    static const struct {
+        seL4_Word type, bits;
+    } objs[] = {{seL4_NotificationObject, 0}, {seL4_NotificationObject, 0}, {seL4_EndpointObject, 0},
+                {seL4_EndpointObject, 0},     {seL4_CapTableObject, 3},     {seL4_TCBObject, 0},
+                {seL4_ReplyObject, 0},        {seL4_UntypedObject, 12},     {seL4_SchedContextObject, 8}};
+    for (unsigned i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
+        KT_OK(seL4_Untyped_Retype(ut, objs[i].type, objs[i].bits, cn, 0, 0, i, 1));
+    }
+    KT_OK(seL4_CNode_Copy(cn, 20, 5, KT_ROOT, cn, KT_DEPTH, seL4_AllRights));
+    KT_OK(seL4_CNode_Copy(cn, 21, 5, KT_ROOT, seL4_CapDomain, KT_DEPTH, seL4_AllRights));
+    unsigned counts[11] = {0};
+    for (int op = 0; op < 3000; op++) {
+        /* indices: mostly slots of the CNode, some beyond it, some through the CNode in slot 4
+         * (5 + 3 bits), which itself may have been moved, rotated or re-guarded */
+        seL4_Word a = storm_next() % 40, b = storm_next() % 40, c = storm_next() % 40;
+        if (storm_next() % 4 == 0) {
+            a = (4ul << 3) | (storm_next() % 8);
+            b = storm_next() % 2 ? (4ul << 3) | (storm_next() % 8) : b;
+        }
+        seL4_Word rights = storm_next() % 16, data = storm_next() % 4 ? storm_next() % 8 : storm_next();
+        seL4_Error e;
+        switch (storm_next() % 10) {
+        case 0: e = seL4_CNode_Copy(cn, a, storm_depth(), cn, b, storm_depth(), (seL4_CapRights_t){{rights}}); break;
+        case 1: e = seL4_CNode_Mint(cn, a, storm_depth(), cn, b, storm_depth(), (seL4_CapRights_t){{rights}}, data); break;
+        case 2: e = seL4_CNode_Move(cn, a, storm_depth(), cn, b, storm_depth()); break;
+        case 3: e = seL4_CNode_Mutate(cn, a, storm_depth(), cn, b, storm_depth(), data); break;
+        case 4:
+            e = seL4_CNode_Rotate(cn, a, storm_depth(), data, cn, b, storm_depth(), storm_next() % 8, cn,
+                                  storm_next() % 2 ? a : c, storm_depth());
+            break;
+        case 5: e = seL4_CNode_Delete(cn, a, storm_depth()); break;
+        case 6: e = seL4_CNode_Revoke(cn, a, storm_depth()); break;
+        case 7: e = seL4_CNode_CancelBadgedSends(cn, a, storm_depth()); break;
+        case 8:
+            /* refill: a new object or a copy of one from the first slots */
+            e = seL4_Untyped_Retype(ut, seL4_NotificationObject, 0, cn, 0, 0, a % 32, 1);
+            break;
+        default: e = seL4_CNode_Copy(cn, a, 5, cn, storm_next() % 9, 5, seL4_AllRights); break;
+        }
+        if ((seL4_Word)e > seL4_NotEnoughMemory) {
+            KT_FAIL("operation %d answered %lu", op, (seL4_Word)e);
+        }
+        counts[e]++;
+    }
+    kt_printf("# storm: ok %u, illegal %u, range %u, lookup %u, delete-first %u, revoke-first %u, no-memory %u\n",
+              counts[0], counts[seL4_IllegalOperation], counts[seL4_RangeError], counts[seL4_FailedLookup],
+              counts[seL4_DeleteFirst], counts[seL4_RevokeFirst], counts[seL4_NotEnoughMemory]);
+    KT_GE(counts[seL4_NoError], 300);
+    for (seL4_Word i = 0; i < 32; i++) {
+        KT_LE(slot_state(cn, i, 5), 1);
+    }
+    KT_OK(seL4_CNode_Revoke(KT_ROOT, ut, KT_DEPTH));
+    KT_TRUE(kt_slot_empty(cn));
+    KT_OK(seL4_Untyped_Retype(ut, seL4_UntypedObject, 17, KT_ROOT, 0, 0, probe, 1));
+}
