@@ -1725,3 +1725,113 @@ KTEST(cnode_random_operation_storm)
     KT_TRUE(kt_slot_empty(cn));
     KT_OK(seL4_Untyped_Retype(ut, seL4_UntypedObject, 17, KT_ROOT, 0, 0, probe, 1));
 }
+
+/* The same storm with live threads: two helpers run on TCBs and SCs kept in the stormed
+ * CNode, looping on IPC through endpoint and notification caps that are also there (and
+ * copied to the root CNode for them). Deleting, revoking and moving those caps under them
+ * must leave the kernel sound. */
+static void storm_pinger(kt_thread_t *t)
+{
+    for (;;) {
+        seL4_NBSend(t->arg[1], seL4_MessageInfo_new(0, 0, 0, 1));
+        seL4_Signal(t->arg[2]);
+        seL4_Word badge;
+        seL4_NBRecv(t->arg[1], &badge, t->arg[3]);
+        t->counter++;
+        seL4_Yield();
+    }
+}
+
+static void storm_waiter(kt_thread_t *t)
+{
+    for (;;) {
+        seL4_Word badge;
+        seL4_Wait(t->arg[2], &badge);
+        seL4_Recv(t->arg[1], &badge, t->arg[3]);
+        t->counter++;
+    }
+}
+
+static int storm_thread(kt_thread_t *t, void (*fn)(kt_thread_t *), seL4_CPtr ut, seL4_CPtr cn, seL4_Word slot,
+                        seL4_CPtr ep, seL4_CPtr nt, seL4_CPtr reply)
+{
+    if (kt_thread_new(t, fn, KT_PRIO) != 0) {
+        return -1;
+    }
+    seL4_CPtr tcb = kt_slot(), sc = kt_slot();
+    if (seL4_Untyped_Retype(ut, seL4_TCBObject, 0, KT_ROOT, 0, 0, tcb, 1) ||
+        seL4_Untyped_Retype(ut, seL4_SchedContextObject, 8, KT_ROOT, 0, 0, sc, 1) ||
+        seL4_SchedControl_ConfigureFlags(kt_sched_control(), sc, 1000, 1000, 0, 0, 0) ||
+        seL4_TCB_Configure(tcb, KT_ROOT, 0, seL4_CapInitThreadVSpace, 0, t->ipc_vaddr, t->ipc_frame) ||
+        seL4_TCB_SetSchedParams(tcb, seL4_CapInitThreadTCB, KT_PRIO, KT_PRIO, sc, 0)) {
+        kt_fail(__FILE__, __LINE__, "storm thread setup");
+        return -1;
+    }
+    t->tcb = tcb;
+    t->self = tcb;
+    t->arg[1] = ep;
+    t->arg[2] = nt;
+    t->arg[3] = reply;
+    if (kt_thread_start(t) != 0) {
+        return -1;
+    }
+    /* the stormed CNode gets the only caps to the TCB and SC */
+    if (seL4_CNode_Move(cn, slot, 5, KT_ROOT, tcb, KT_DEPTH) || seL4_CNode_Move(cn, slot + 1, 5, KT_ROOT, sc, KT_DEPTH)) {
+        kt_fail(__FILE__, __LINE__, "storm thread caps");
+        return -1;
+    }
+    return 0;
+}
+
+KTEST(cnode_random_operation_storm_with_threads)
+{
+    KT_CAP(ut, kt_alloc_untyped(18));
+    seL4_CPtr cn = kt_slot(), probe = kt_slot();
+    KT_OK(seL4_Untyped_Retype(ut, seL4_CapTableObject, 5, KT_ROOT, 0, 0, cn, 1));
+    KT_OK(seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, cn, 0, 0, 0, 1));
+    KT_OK(seL4_Untyped_Retype(ut, seL4_NotificationObject, 0, cn, 0, 0, 1, 1));
+    KT_OK(seL4_Untyped_Retype(ut, seL4_ReplyObject, 0, cn, 0, 0, 2, 2));
+    KT_OK(seL4_Untyped_Retype(ut, seL4_CapTableObject, 3, cn, 0, 0, 4, 1));
+    seL4_CPtr ep = kt_slot(), nt = kt_slot(), r1 = kt_slot(), r2 = kt_slot();
+    KT_OK(seL4_CNode_Mint(KT_ROOT, ep, KT_DEPTH, cn, 0, 5, seL4_AllRights, 0x10));
+    KT_OK(seL4_CNode_Mint(KT_ROOT, nt, KT_DEPTH, cn, 1, 5, seL4_AllRights, 0x20));
+    KT_OK(seL4_CNode_Copy(KT_ROOT, r1, KT_DEPTH, cn, 2, 5, seL4_AllRights));
+    KT_OK(seL4_CNode_Copy(KT_ROOT, r2, KT_DEPTH, cn, 3, 5, seL4_AllRights));
+    KT_DO(storm_thread(&kt_threads[0], storm_pinger, ut, cn, 10, ep, nt, r1));
+    KT_DO(storm_thread(&kt_threads[1], storm_waiter, ut, cn, 12, ep, nt, r2));
+    unsigned ok = 0;
+    for (int op = 0; op < 2000; op++) {
+        seL4_Word a = storm_next() % 36, b = storm_next() % 36;
+        seL4_Word rights = storm_next() % 16, data = storm_next() % 4 ? storm_next() % 8 : storm_next();
+        seL4_Error e;
+        switch (storm_next() % 9) {
+        case 0: e = seL4_CNode_Copy(cn, a, storm_depth(), cn, b, storm_depth(), (seL4_CapRights_t){{rights}}); break;
+        case 1: e = seL4_CNode_Mint(cn, a, storm_depth(), cn, b, storm_depth(), (seL4_CapRights_t){{rights}}, data); break;
+        case 2: e = seL4_CNode_Move(cn, a, storm_depth(), cn, b, storm_depth()); break;
+        case 3: e = seL4_CNode_Rotate(cn, a, storm_depth(), data, cn, b, storm_depth(), 0, cn, a, storm_depth()); break;
+        case 4: e = op > 1000 ? seL4_CNode_Delete(cn, a, storm_depth()) : seL4_NoError; break;
+        case 5: e = op > 1500 ? seL4_CNode_Revoke(cn, a, storm_depth()) : seL4_NoError; break;
+        case 6: e = seL4_CNode_CancelBadgedSends(cn, a, storm_depth()); break;
+        case 7:
+            seL4_Signal(nt);
+            e = seL4_NoError;
+            break;
+        default:
+            seL4_Yield();
+            e = seL4_NoError;
+            break;
+        }
+        if ((seL4_Word)e > seL4_NotEnoughMemory) {
+            KT_FAIL("operation %d answered %lu", op, (seL4_Word)e);
+        }
+        ok += e == seL4_NoError;
+    }
+    KT_GE(kt_threads[0].counter + kt_threads[1].counter, 1);
+    KT_OK(seL4_CNode_Revoke(KT_ROOT, ut, KT_DEPTH));
+    KT_TRUE(kt_slot_empty(cn));
+    KT_TRUE(kt_slot_empty(ep));
+    KT_OK(seL4_Untyped_Retype(ut, seL4_UntypedObject, 18, KT_ROOT, 0, 0, probe, 1));
+    for (int i = 0; i < 20; i++) {
+        seL4_Yield();
+    }
+}
