@@ -281,8 +281,8 @@ static void syscalls(void)
     expect_reply(0, 0, 0, 0);
     seL4_NBSendWait(11, seL4_MessageInfo_new(0, 0, 0, 0), 7, &badge);
     CHECK_EQ(rec.sysno, seL4_SysNBSendWait);
-    CHECK_EQ(rec.in.reply, 11); /* seL4 passes NBSendWait's destination in a6 */
-    CHECK_EQ(rec.in.dest, 0);
+    CHECK_EQ(rec.in.dest, 11);
+    CHECK_EQ(rec.in.reply, 0);
 
     expect_reply(0, 0, 0, 0);
     seL4_ReplyRecv(7, seL4_MessageInfo_new(0, 0, 0, 1), &badge, 8);

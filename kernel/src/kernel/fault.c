@@ -60,6 +60,13 @@ bool fault_handle_reply(struct tcb *receiver, struct tcb *sender, word_t msginfo
                                             REG_A0 + 2, REG_A0 + 3, REG_A0 + 4, REG_A0 + 5,
                                             REG_A0 + 6};
     static const unsigned exception_regs[] = {REG_FAULT_IP, REG_SP};
+    /* seL4 riscv TIMEOUT_REPLY_MESSAGE: the seL4_UserContext order with FaultIP first */
+    static const unsigned timeout_regs[] = {
+        REG_FAULT_IP, REG_XN(1), REG_XN(2), REG_XN(3), REG_XN(8), REG_XN(9), REG_XN(18),
+        REG_XN(19), REG_XN(20), REG_XN(21), REG_XN(22), REG_XN(23), REG_XN(24), REG_XN(25),
+        REG_XN(26), REG_XN(27), REG_XN(10), REG_XN(11), REG_XN(12), REG_XN(13), REG_XN(14),
+        REG_XN(15), REG_XN(16), REG_XN(17), REG_XN(5), REG_XN(6), REG_XN(7), REG_XN(28),
+        REG_XN(29), REG_XN(30), REG_XN(31), REG_XN(4)};
     word_t label = msginfo_label(msginfo), length = msginfo_length(msginfo);
     switch (receiver->fault.type) {
     case FAULT_UNKNOWN_SYSCALL:
@@ -69,6 +76,7 @@ bool fault_handle_reply(struct tcb *receiver, struct tcb *sender, word_t msginfo
         copy_reply_regs(receiver, sender, exception_regs, ARRAY_SIZE(exception_regs), length);
         return label == 0;
     case FAULT_TIMEOUT:
+        copy_reply_regs(receiver, sender, timeout_regs, ARRAY_SIZE(timeout_regs), length);
         return label == 0;
     default:
         return true; /* cap and VM faults: the handler fixed the cause, run again */

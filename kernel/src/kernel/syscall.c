@@ -168,14 +168,18 @@ static void handle_recv(bool blocking, bool can_reply)
         if (can_reply) {
             cptr_t rc = *reg(t, REPLY_REG);
             struct cte *rs;
-            /* seL4 reports a failed reply lookup against the endpoint's cptr, and a cap
-             * that is not a reply cap simply means "no reply object" */
+            /* seL4 16 lookupReply: a reply cptr that fails to resolve, or names anything
+             * but a reply cap, is a cap fault on the reply cptr */
             if (cspace_lookup_slot(cspace_root(t), rc, &rs) != EXCEPTION_NONE) {
-                cap_fault(t, src, true);
+                cap_fault(t, rc, true);
                 return;
             }
-            if (cap_type(rs->cap) == CAP_REPLY)
-                r = cap_kptr(rs->cap);
+            if (cap_type(rs->cap) != CAP_REPLY) {
+                cur_lookup_fault = (struct lookup_fault){LOOKUP_MISSING_CAPABILITY, 0, 0, 0};
+                cap_fault(t, rc, true);
+                return;
+            }
+            r = cap_kptr(rs->cap);
         }
         ipc_receive(t, c, blocking, r);
     } else if (cap_type(c) == CAP_NOTIFICATION) {
@@ -214,9 +218,11 @@ void handle_syscall(sword_t number)
             handle_recv(true, true);
         break;
     case SYS_NB_SEND_WAIT:
-        /* seL4 takes NBSendWait's destination from the reply register (a6): Wait has no
-         * reply object, and seL4's own libsel4 passes the destination there, t0 = 0 */
-        e = handle_invocation(false, false, true, *reg(t, REPLY_REG));
+        /* seL4 takes this destination from a6, the reply register Wait does not use (its
+         * libsel4 leaves t0 = 0); abi.md puts it in t0 with a6 = 0. Slot 0 is never a
+         * destination, so a nonzero a6 decides and both conventions work. */
+        e = handle_invocation(false, false, true,
+                              *reg(t, REPLY_REG) ? *reg(t, REPLY_REG) : *reg(t, NBSEND_DEST_REG));
         if (e == EXCEPTION_NONE && t->state == TS_RUNNING)
             handle_recv(true, false);
         break;

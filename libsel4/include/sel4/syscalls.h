@@ -195,8 +195,7 @@ static inline seL4_MessageInfo_t seL4_ReplyRecvWithMRs(seL4_CPtr src, seL4_Messa
     return lark_info_of(&r);
 }
 
-/* NBSendRecv / NBSendWait: the receive happens on src (a0); NBSendRecv sends to dest in t0,
- * NBSendWait (which takes no reply object) to dest in a6, as seL4's libsel4 and kernel do. */
+/* NBSendRecv / NBSendWait: the send goes to dest (t0), the receive happens on src (a0). */
 static inline seL4_MessageInfo_t seL4_NBSendRecv(seL4_CPtr dest, seL4_MessageInfo_t msgInfo, seL4_CPtr src,
                                                  seL4_Word *sender, seL4_CPtr reply)
 {
@@ -224,7 +223,7 @@ static inline seL4_MessageInfo_t seL4_NBSendRecvWithMRs(seL4_CPtr dest, seL4_Mes
 static inline seL4_MessageInfo_t seL4_NBSendWait(seL4_CPtr dest, seL4_MessageInfo_t msgInfo, seL4_CPtr src,
                                                  seL4_Word *sender)
 {
-    lark_syscall_regs_t r = {.a0 = src, .info = msgInfo.words[0], .reply = dest};
+    lark_syscall_regs_t r = {.a0 = src, .info = msgInfo.words[0], .dest = dest};
     lark_regs_from_ipc_buffer(&r);
     lark_syscall(seL4_SysNBSendWait, &r);
     lark_regs_to_ipc_buffer(&r);
@@ -236,7 +235,7 @@ static inline seL4_MessageInfo_t seL4_NBSendWaitWithMRs(seL4_CPtr dest, seL4_Mes
                                                         seL4_CPtr src, seL4_Word *sender, seL4_Word *mr0,
                                                         seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3)
 {
-    lark_syscall_regs_t r = {.a0 = src, .info = msgInfo.words[0], .reply = dest};
+    lark_syscall_regs_t r = {.a0 = src, .info = msgInfo.words[0], .dest = dest};
     lark_regs_from_vars(&r, msgInfo, mr0, mr1, mr2, mr3);
     lark_syscall(seL4_SysNBSendWait, &r);
     lark_regs_to_vars(&r, mr0, mr1, mr2, mr3);

@@ -1192,34 +1192,30 @@ KTEST(cnode_recv_without_read_right_is_cap_fault)
     KT_MR(seL4_CapFault_BitsLeft, 0);
 }
 
-/* MCS: a reply cptr that fails to resolve is reported against the endpoint's cptr. */
-KTEST(cnode_recv_with_bad_reply_cptr_faults_on_endpoint)
+/* MCS (seL4 16 lookupReply): a reply cptr that fails to resolve is a cap fault on the
+ * reply cptr, in the receive phase. */
+KTEST(cnode_recv_with_bad_reply_cptr_is_cap_fault)
 {
     KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
     seL4_Word addr = 0;
     seL4_MessageInfo_t info = fault_of(recv_on, ep, BAD_CPTR, &addr);
     KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_CapFault);
-    KT_EQ(addr, ep);
+    KT_EQ(addr, BAD_CPTR);
     KT_MR(seL4_CapFault_InRecvPhase, 1);
     KT_MR(seL4_CapFault_LookupFailureType, seL4_GuardMismatch);
+    KT_MR(seL4_CapFault_BitsLeft, 64);
 }
 
-/* A cap in the reply register that is not a reply cap just means "no reply object". */
-KTEST(cnode_recv_with_non_reply_cap_receives)
+/* A cap in the reply register that is not a reply cap is a cap fault on that cptr too. */
+KTEST(cnode_recv_with_non_reply_cap_is_cap_fault)
 {
     KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
     KT_CAP(n, ntfn());
-    KT_CAP(badged, kt_mint(ep, seL4_AllRights, 0x31));
-    kt_thread_t *t = &kt_threads[0];
-    KT_DO(kt_thread_new(t, recv_on, KT_PRIO));
-    t->arg[1] = ep;
-    t->arg[2] = n;
-    KT_DO(kt_thread_start(t));
-    seL4_Yield();
-    KT_TRUE(t->started);
-    seL4_NBSend(badged, seL4_MessageInfo_new(0, 0, 0, 0));
-    KT_TRUE(kt_wait_done(t, 20));
-    KT_EQ(t->result[0], 0x31);
+    seL4_Word addr = 0;
+    seL4_MessageInfo_t info = fault_of(recv_on, ep, n, &addr);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_CapFault);
+    KT_EQ(addr, n);
+    KT_MR(seL4_CapFault_InRecvPhase, 1);
 }
 
 /* Without a fault handler the non-blocking send to a bad cptr is silently dropped. */
