@@ -366,3 +366,67 @@ KTEST(syscall_nbsendwait_destination_in_a6)
     seL4_Poll(dest, &badge);
     KT_EQ(badge, 0x71);
 }
+
+/* The two lookup failures a depth-64 syscall lookup can also end in. A CSpace root R of
+ * radix 3 whose slot 1 holds R again resolves 3 bits a level: after 21 levels one bit is
+ * left, too few for another (DepthMismatch, bitsLeft 1, bitsFound 3). A thread whose CSpace
+ * root was revoked away has no root at all (InvalidRoot). */
+static void signal_arg(kt_thread_t *t)
+{
+    seL4_Signal(t->arg[1]);
+    t->result[0] = 1;
+}
+
+static seL4_MessageInfo_t fault_in_cspace(seL4_CPtr cspace, seL4_Word cptr, seL4_CPtr revoke_after)
+{
+    seL4_MessageInfo_t none = seL4_MessageInfo_new(0, 0, 0, 0);
+    seL4_CPtr ep = kt_alloc(seL4_EndpointObject, 0), reply = kt_alloc(seL4_ReplyObject, 0);
+    kt_thread_t *t = &kt_threads[0];
+    if (ep == 0 || reply == 0 || kt_thread_new(t, signal_arg, KT_PRIO) != 0) {
+        return none;
+    }
+    if (seL4_TCB_SetSpace(t->tcb, ep, cspace, 0, seL4_CapInitThreadVSpace, 0) != seL4_NoError) {
+        kt_fail(__FILE__, __LINE__, "SetSpace");
+        return none;
+    }
+    if (revoke_after && seL4_CNode_Revoke(KT_ROOT, revoke_after, KT_DEPTH) != seL4_NoError) {
+        kt_fail(__FILE__, __LINE__, "revoke of the CSpace root");
+        return none;
+    }
+    t->arg[1] = cptr;
+    if (kt_thread_start(t) != 0) {
+        return none;
+    }
+    seL4_Word badge;
+    return seL4_Recv(ep, &badge, reply);
+}
+
+KTEST(syscall_lookup_depth_mismatch_is_cap_fault)
+{
+    KT_CAP(r, kt_alloc(seL4_CapTableObject, 3));
+    KT_OK(seL4_CNode_Copy(r, 1, 3, KT_ROOT, r, KT_DEPTH, seL4_AllRights));
+    seL4_Word cptr = 0;
+    for (int i = 0; i < 21; i++) {
+        cptr = (cptr << 3) | 1;
+    }
+    cptr <<= 1;
+    seL4_MessageInfo_t info = fault_in_cspace(r, cptr, 0);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_CapFault);
+    KT_EQ(seL4_MessageInfo_get_length(info), 6);
+    KT_MR(seL4_CapFault_Addr, cptr);
+    KT_MR(seL4_CapFault_InRecvPhase, 0);
+    KT_MR(seL4_CapFault_LookupFailureType, seL4_DepthMismatch);
+    KT_MR(seL4_CapFault_BitsLeft, 1);
+    KT_MR(seL4_CapFault_DepthMismatch_BitsFound, 3);
+}
+
+KTEST(syscall_lookup_without_cspace_root_is_invalid_root)
+{
+    KT_CAP(r, kt_alloc(seL4_CapTableObject, 3));
+    seL4_MessageInfo_t info = fault_in_cspace(r, 5, r);
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_CapFault);
+    KT_EQ(seL4_MessageInfo_get_length(info), 4);
+    KT_MR(seL4_CapFault_Addr, 5);
+    KT_MR(seL4_CapFault_LookupFailureType, seL4_InvalidRoot);
+    KT_EQ(kt_threads[0].result[0], 0);
+}
