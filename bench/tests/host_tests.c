@@ -32,7 +32,9 @@ static boot_t boot_with(const void *chunks, size_t len)
     size_t page = (size_t)1 << seL4_BootInfoFrameBits;
     b.mem = aligned_alloc(page, page + ((len + page - 1) / page + 1) * page);
     memset(b.mem, 0, page);
-    memcpy(b.mem + page, chunks, len);
+    if (len > 0) {
+        memcpy(b.mem + page, chunks, len);
+    }
     b.bi = (seL4_BootInfo *)b.mem;
     b.bi->extraLen = len;
     return b;

@@ -72,7 +72,6 @@ struct tcb {
     word_t priority, mcp, domain;
     word_t flags;            /* TCB_FLAG_* */
     word_t ipc_buffer;       /* user vaddr of the IPC buffer */
-    word_t tls_base;         /* goes into tp on SetTLSBase */
 
     struct sched_context *sc;     /* MCS: bound scheduling context (NULL: passive) */
     struct sched_context *yield_to;
@@ -107,6 +106,10 @@ void tcb_finalise(struct tcb *t);
 /* K1 (src/arch/riscv/vspace.c): kernel pointer to the thread's IPC buffer (the frame cap in
  * TCB_IPC_BUFFER_SLOT + the offset of t->ipc_buffer in it), or NULL if it has none. */
 word_t *tcb_ipc_buffer_kptr(struct tcb *t);
+/* src/object/tcb.c: the IPC buffer the kernel may write into (seL4 lookupIPCBuffer with
+ * isReceiver): only through a read-write frame cap, else NULL. Replies, received messages
+ * and received caps go through this one; a read-only buffer can still be sent from. */
+word_t *tcb_ipc_buffer_for_receive(struct tcb *t);
 /* Decode the TCB invocations (labels 2..17). */
 struct invocation;
 exception_t decode_tcb_invocation(struct invocation *inv);

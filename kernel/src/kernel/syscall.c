@@ -41,6 +41,7 @@ static unsigned put_lookup_fault(struct tcb *t, word_t *buf, unsigned first)
 /* Reply to a Call on a kernel object with the error in the label (abi.md section 5). */
 static void reply_error(struct tcb *t, word_t *buf)
 {
+    buf = buf ? tcb_ipc_buffer_for_receive(t) : NULL; /* replies need a writable buffer */
     const struct syscall_error *e = &cur_syscall_error;
     unsigned n = 0;
     switch (e->type) {

@@ -60,7 +60,9 @@ void vspace_activate(struct tcb *t)
 word_t *tcb_ipc_buffer_kptr(struct tcb *t)
 {
     cap_t c = t->slots[TCB_IPC_BUFFER_SLOT].cap;
-    if (cap_type(c) != CAP_FRAME || cap_frame_is_device(c))
+    /* seL4 lookupIPCBuffer: a kernel-only frame cap gives no buffer at all */
+    if (cap_type(c) != CAP_FRAME || cap_frame_is_device(c) ||
+        cap_frame_vm_rights(c) == VM_KERNEL_ONLY)
         return NULL;
     word_t off = t->ipc_buffer & MASK(frame_size_bits(cap_frame_size(c)));
     return (word_t *)((char *)cap_kptr(c) + off);
