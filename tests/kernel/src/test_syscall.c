@@ -430,3 +430,33 @@ KTEST(syscall_lookup_without_cspace_root_is_invalid_root)
     KT_MR(seL4_CapFault_LookupFailureType, seL4_InvalidRoot);
     KT_EQ(kt_threads[0].result[0], 0);
 }
+
+/* An invocation by Send gets no reply: even invocations with results (GetAddress, Describe,
+ * ReadRegisters) leave the invoker's registers as they were. */
+KTEST(syscall_send_invocation_leaves_registers)
+{
+    seL4_CPtr frame;
+    KT_TRUE(kt_page_cap(&frame) != NULL);
+    KT_CAP(ut, kt_alloc_untyped(12));
+    KT_CAP(tcb, kt_alloc(seL4_TCBObject, 0));
+    struct {
+        seL4_CPtr cap;
+        seL4_Word label, length;
+    } invs[] = {{frame, RISCVPageGetAddress, 0}, {ut, 0x4C00, 0}, {tcb, TCBReadRegisters, 3}};
+    for (unsigned i = 0; i < 3; i++) {
+        lark_syscall_regs_t r = {.a0 = invs[i].cap,
+                                 .info = seL4_MessageInfo_new(invs[i].label, 0, 0, invs[i].length).words[0],
+                                 .mr = {0, 0, 4, 0x3333}};
+        lark_syscall(seL4_SysSend, &r);
+        KT_EQ(r.a0, invs[i].cap);
+        KT_EQ(r.info, seL4_MessageInfo_new(invs[i].label, 0, 0, invs[i].length).words[0]);
+        KT_EQ(r.mr[0], 0);
+        KT_EQ(r.mr[1], 0);
+        KT_EQ(r.mr[2], 4);
+        KT_EQ(r.mr[3], 0x3333);
+    }
+    /* the same by Call answers */
+    seL4_RISCV_Page_GetAddress_t a = seL4_RISCV_Page_GetAddress(frame);
+    KT_OK(a.error);
+    KT_NE(a.paddr, 0);
+}
