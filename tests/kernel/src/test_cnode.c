@@ -1111,3 +1111,31 @@ KTEST(cnode_labels_on_other_objects_are_illegal)
 
 /* Without a registered IPC buffer an invocation has at most the four register MRs and no
  * extra caps (seL4 handleInvocation/lookupExtraCaps). */
+
+/* CancelBadgedSends restarts only the senders with that badge: the restarted one sends
+ * again and queues up behind the other. */
+KTEST(cnode_cancel_badged_sends_only_that_badge)
+{
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_CAP(b1, kt_mint(ep, seL4_AllRights, 1));
+    KT_CAP(b2, kt_mint(ep, seL4_AllRights, 2));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    kt_thread_t *t1 = &kt_threads[0], *t2 = &kt_threads[1];
+    KT_DO(kt_thread_new(t1, badged_sender, KT_PRIO));
+    KT_DO(kt_thread_new(t2, badged_sender, KT_PRIO));
+    t1->arg[0] = b1;
+    t2->arg[0] = b2;
+    KT_DO(kt_thread_start(t1));
+    seL4_Yield();
+    KT_DO(kt_thread_start(t2));
+    seL4_Yield();
+    KT_TRUE(t1->started && t2->started);
+    KT_OK(seL4_CNode_CancelBadgedSends(KT_ROOT, b1, KT_DEPTH));
+    seL4_Yield(); /* sender 1 runs its Send again */
+    seL4_Word badge = 0;
+    seL4_Recv(ep, &badge, reply);
+    KT_EQ(badge, 2);
+    seL4_Recv(ep, &badge, reply);
+    KT_EQ(badge, 1);
+    KT_EQ(seL4_GetMR(0), 0xabc);
+}
