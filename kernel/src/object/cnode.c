@@ -28,8 +28,6 @@ static exception_t copy_family(struct invocation *inv, struct cte *dest)
 
     cap_t c = src->cap;
     bool move = label == CNODE_MOVE || label == CNODE_MUTATE;
-    if (move && cap_type(c) == CAP_ZOMBIE)
-        return err_illegal_operation(); /* delete.c relies on zombies staying put */
     switch (label) {
     case CNODE_COPY:
         if (inv->length < 5)
@@ -90,8 +88,6 @@ static exception_t rotate(struct invocation *inv, struct cte *dest)
         return missing_source(src_depth, true);
     if (cap_is_null(pivot->cap))
         return missing_source(pivot_depth, false);
-    if (cap_type(src->cap) == CAP_ZOMBIE || cap_type(pivot->cap) == CAP_ZOMBIE)
-        return err_illegal_operation();
     cap_t new_src = cap_update_data(true, src_data, src->cap);
     cap_t new_pivot = cap_update_data(true, pivot_data, pivot->cap);
     if (cap_is_null(new_src) || cap_is_null(new_pivot))

@@ -17,8 +17,12 @@ static void zombie_watcher(kt_thread_t *t)
             t->result[3] = seL4_CNode_Copy(KT_ROOT, t->arg[3], KT_DEPTH, KT_ROOT, t->arg[0], KT_DEPTH,
                                            seL4_AllRights);
             t->result[4] = seL4_CNode_Delete(t->arg[0], 0, 12);
+            /* but moved like any cap (seL4 decodes Move without looking at the type), and
+             * the untyped's revoke still finds it in its new slot */
+            seL4_Word moved = seL4_CNode_Move(KT_ROOT, t->arg[4], KT_DEPTH, KT_ROOT, t->arg[0], KT_DEPTH);
+            t->result[5] = moved | (seL4_Word)seL4_DebugCapIdentify(t->arg[4]) << 8;
             t->result[1] = seL4_CNode_Revoke(KT_ROOT, t->arg[1], KT_DEPTH);
-            t->result[2] = seL4_DebugCapIdentify(t->arg[0]);
+            t->result[2] = seL4_DebugCapIdentify(t->arg[4]);
         }
         t->counter++;
     }
@@ -57,6 +61,7 @@ KTEST(cnode_revoke_reaches_a_preempted_delete)
     t->arg[0] = cn;
     t->arg[1] = ut;
     t->arg[3] = kt_slot();
+    t->arg[4] = kt_slot();
     KT_DO(kt_thread_start(t));
     for (int attempt = 0; attempt < 4 && t->result[0] == 0; attempt++) {
         if (attempt > 0) {
@@ -75,6 +80,9 @@ KTEST(cnode_revoke_reaches_a_preempted_delete)
     KT_EQ(t->result[3], seL4_IllegalOperation);
     KT_EQ(t->result[4], seL4_InvalidCapability);
     KT_TRUE(kt_slot_empty(t->arg[3]));
+    KT_EQ(t->result[5] & 0xff, seL4_NoError);
+    KT_EQ(t->result[5] >> 8, KT_CAP_ZOMBIE);
+    KT_TRUE(kt_slot_empty(t->arg[4]));
     KT_TRUE(kt_slot_empty(cn));
     KT_OK(seL4_Untyped_Retype(ut, seL4_UntypedObject, 18, KT_ROOT, 0, 0, probe, 1));
     seL4_Signal(n);
