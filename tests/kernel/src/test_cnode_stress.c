@@ -344,3 +344,77 @@ KTEST(cnode_random_operation_storm_with_threads)
         seL4_Yield();
     }
 }
+
+/* Zombie storm: a high-priority thread released every 300 us plays with whatever it finds
+ * in a few root slots while the root deletes big CNodes in them: it moves, rotates,
+ * deletes and revokes zombies and the untyped they came from. */
+static void zombie_player(kt_thread_t *t)
+{
+    seL4_Word rng = 0x1234567;
+    seL4_CPtr base = t->arg[0];
+    while (t->arg[2] == 0) {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        seL4_CPtr a = base + rng % 4, b = base + (rng >> 8) % 4;
+        if (seL4_DebugCapIdentify(a) == KT_CAP_ZOMBIE) {
+            t->result[0]++;
+            switch ((rng >> 16) % 5) {
+            case 0: seL4_CNode_Move(KT_ROOT, b, KT_DEPTH, KT_ROOT, a, KT_DEPTH); break;
+            case 1: seL4_CNode_Rotate(KT_ROOT, a, KT_DEPTH, 0, KT_ROOT, b, KT_DEPTH, 0, KT_ROOT, a, KT_DEPTH); break;
+            case 2: seL4_CNode_Delete(KT_ROOT, a, KT_DEPTH); break;
+            case 3: seL4_CNode_Mutate(KT_ROOT, b, KT_DEPTH, KT_ROOT, a, KT_DEPTH, rng); break;
+            default: seL4_CNode_Revoke(KT_ROOT, t->arg[1], KT_DEPTH); break;
+            }
+        }
+        t->counter++;
+    }
+}
+
+KTEST(cnode_zombie_storm)
+{
+    KT_CAP(ut, kt_alloc_untyped(20));
+    KT_CAP(n, ntfn());
+    seL4_CPtr base = kt_slot();
+    kt_slot();
+    kt_slot();
+    kt_slot();
+    seL4_CPtr probe = kt_slot();
+    kt_thread_t *t = &kt_threads[0];
+    KT_DO(kt_thread_new(t, zombie_player, KT_PRIO + 1));
+    KT_OK(seL4_SchedControl_ConfigureFlags(kt_sched_control(), t->sc, 150, 300, 0, 0, 0));
+    t->arg[0] = base;
+    t->arg[1] = ut;
+    KT_DO(kt_thread_start(t));
+    seL4_Word rng = 99;
+    for (int round = 0; round < 40; round++) {
+        rng = rng * 6364136223846793005ul + 1442695040888963407ul;
+        seL4_CPtr s = base + (rng >> 33) % 4;
+        if (kt_slot_empty(s)) {
+            seL4_Error e = seL4_Untyped_Retype(ut, seL4_CapTableObject, 10, KT_ROOT, 0, 0, s, 1);
+            if (e == seL4_NoError) {
+                for (seL4_Word i = 0; i < 1024; i++) {
+                    seL4_CNode_Mint(s, i, 10, KT_ROOT, n, KT_DEPTH, seL4_AllRights, i + 1);
+                }
+                /* a CNode inside it, holding more caps */
+                seL4_CNode_Copy(s, 5, 10, KT_ROOT, s, KT_DEPTH, seL4_AllRights);
+            }
+        }
+        seL4_Error e = seL4_CNode_Delete(KT_ROOT, base + (rng >> 40) % 4, KT_DEPTH);
+        if (e != seL4_NoError) {
+            KT_FAIL("delete: %s", kt_err_name(e));
+        }
+    }
+    t->arg[2] = 1;
+    for (int i = 0; i < 1000000 && !t->done; i++) {
+        seL4_Yield();
+    }
+    KT_TRUE(t->done);
+    kt_printf("# zombie storm: %lu zombies met, %lu player rounds\n", t->result[0], (seL4_Word)t->counter);
+    KT_GE(t->result[0], 1);
+    KT_OK(seL4_CNode_Revoke(KT_ROOT, ut, KT_DEPTH));
+    for (int i = 0; i < 4; i++) {
+        KT_TRUE(kt_slot_empty(base + i));
+    }
+    KT_OK(seL4_Untyped_Retype(ut, seL4_UntypedObject, 20, KT_ROOT, 0, 0, probe, 1));
+}
