@@ -58,6 +58,8 @@ static exception_t copy_family(struct invocation *inv, struct cte *dest)
     }
     if (cap_is_null(c))
         return err_illegal_operation();
+    if (move && cap_type(c) == CAP_ZOMBIE)
+        cte_zombie_moved();
     if (move)
         cte_move(c, src, dest);
     else
@@ -92,6 +94,8 @@ static exception_t rotate(struct invocation *inv, struct cte *dest)
     cap_t new_pivot = cap_update_data(true, pivot_data, pivot->cap);
     if (cap_is_null(new_src) || cap_is_null(new_pivot))
         return err_illegal_operation();
+    if (cap_type(new_src) == CAP_ZOMBIE || cap_type(new_pivot) == CAP_ZOMBIE)
+        cte_zombie_moved();
     if (src == dest) {
         cte_swap(new_src, src, new_pivot, pivot);
     } else {
