@@ -71,6 +71,42 @@ static void msginfo_packing(void **state)
     assert_int_equal(mi, (0x4C00ULL << 12) | (5 << 9) | (3 << 7) | 120);
 }
 
+/* Zombies, replies, SCs, IRQ handlers and the control caps keep their fields, and every
+ * tag is seL4's riscv64 cap_tag (what DebugCapIdentify answers). */
+static void other_caps_and_tags(void **state)
+{
+    (void)state;
+    cap_t z = cap_zombie(0x80010000ULL, false, 9, 512);
+    assert_int_equal(cap_type(z), 18);
+    assert_int_equal(cap_ptr(z), 0x80010000ULL);
+    assert_false(cap_zombie_is_tcb(z));
+    assert_int_equal(cap_zombie_radix(z), 9);
+    assert_int_equal(cap_zombie_remaining(z), 512);
+    assert_int_equal(cap_object_size_bits(z), 9 + SLOT_SIZE_BITS);
+    cap_t zt = cap_zombie(0x80020000ULL, true, 0, 5);
+    assert_true(cap_zombie_is_tcb(zt));
+    assert_int_equal(cap_object_size_bits(zt), TCB_SIZE_BITS);
+    cap_t r = cap_reply(0x80030020ULL, true);
+    assert_int_equal(cap_type(r), 8);
+    assert_true(cap_reply_can_grant(r));
+    assert_false(cap_reply_can_grant(cap_reply(0x80030020ULL, false)));
+    cap_t sc = cap_sched_context(0x80040000ULL, 9);
+    assert_int_equal(cap_type(sc), 22);
+    assert_int_equal(cap_sched_context_size_bits(sc), 9);
+    assert_int_equal(cap_irq(cap_irq_handler(95)), 95);
+    assert_int_equal(cap_type(cap_irq_handler(95)), 16);
+    assert_int_equal(cap_type(cap_simple(CAP_IRQ_CONTROL)), 14);
+    assert_int_equal(cap_type(cap_simple(CAP_DOMAIN)), 20);
+    assert_int_equal(cap_type(cap_simple(CAP_SCHED_CONTROL)), 24);
+    assert_int_equal(cap_type(cap_simple(CAP_ASID_CONTROL)), 11);
+    assert_int_equal(cap_type(cap_asid_pool(0x80050000ULL, 512)), 13);
+    assert_int_equal(cap_asid_base(cap_asid_pool(0x80050000ULL, 512)), 512);
+    assert_int_equal(cap_type(cap_thread(0x80060000ULL)), 12);
+    assert_int_equal(cap_type(cap_page_table(0x80070000ULL)), 3);
+    assert_int_equal(cap_type(cap_frame(0x80080000ULL, FRAME_4K, VM_READ_WRITE, false)), 1);
+    assert_int_equal(cap_type(cap_null()), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -80,6 +116,7 @@ int main(void)
         cmocka_unit_test(cnode_guard_and_radix),
         cmocka_unit_test(frame_mapping_fields),
         cmocka_unit_test(msginfo_packing),
+        cmocka_unit_test(other_caps_and_tags),
     };
     return cmocka_run_group_tests_name("cap", tests, NULL, NULL);
 }

@@ -122,6 +122,59 @@ static void guard_mismatch_at_second_level(void **state)
     free(sub);
 }
 
+/* seL4 lookupSlotForCNodeOp: an invalid root is reported before a bad depth; a walk that
+ * ends early at a non-CNode cap is DepthMismatch with bitsFound 0; every failure is a
+ * FailedLookup syscall error that remembers which side failed. */
+static void lookup_for_cnode_op_checks_in_order(void **state)
+{
+    (void)state;
+    struct cte *t = new_cnode(4);
+    cap_t root = cnode_cap(t, 4, 0, 0);
+    struct cte *slot;
+    cap_t not_cnode = cap_endpoint(0x1000, 0, RIGHTS_ALL);
+    assert_int_equal(cspace_lookup_for_op(true, not_cnode, 0, 0, &slot), EXCEPTION_SYSCALL_ERROR);
+    assert_int_equal(cur_syscall_error.type, ERR_FAILED_LOOKUP);
+    assert_true(cur_syscall_error.lookup_was_source);
+    assert_int_equal(cur_lookup_fault.type, LOOKUP_INVALID_ROOT);
+    assert_int_equal(cspace_lookup_for_op(false, root, 0, 0, &slot), EXCEPTION_SYSCALL_ERROR);
+    assert_int_equal(cur_syscall_error.type, ERR_RANGE);
+    assert_int_equal(cur_syscall_error.range_min, 1);
+    assert_int_equal(cur_syscall_error.range_max, 64);
+    assert_int_equal(cspace_lookup_for_op(false, root, 0, 65, &slot), EXCEPTION_SYSCALL_ERROR);
+    assert_int_equal(cur_syscall_error.type, ERR_RANGE);
+    t[3].cap = cap_notification(0x2000, 0, RIGHTS_ALL);
+    assert_int_equal(cspace_lookup_for_op(false, root, 0x35, 8, &slot), EXCEPTION_SYSCALL_ERROR);
+    assert_int_equal(cur_syscall_error.type, ERR_FAILED_LOOKUP);
+    assert_false(cur_syscall_error.lookup_was_source);
+    assert_int_equal(cur_lookup_fault.type, LOOKUP_DEPTH_MISMATCH);
+    assert_int_equal(cur_lookup_fault.bits_left, 4);
+    assert_int_equal(cur_lookup_fault.bits_found, 0);
+    assert_int_equal(cspace_lookup_for_op(false, root, 3, 4, &slot), EXCEPTION_NONE);
+    assert_ptr_equal(slot, &t[3]);
+    /* a syscall lookup (depth 64) stops at that cap and ignores the 60 bits left */
+    assert_int_equal(cspace_lookup_slot(root, (3ULL << 60) | 0xfff, &slot), EXCEPTION_NONE);
+    assert_ptr_equal(slot, &t[3]);
+    free(t);
+}
+
+/* A CNode whose guard plus radix is the whole word resolves in one level; one more guard
+ * bit than the depth is a GuardMismatch reporting the CNode's own guard. */
+static void full_word_guard(void **state)
+{
+    (void)state;
+    struct cte *t = new_cnode(1);
+    cap_t root = cnode_cap(t, 1, 63, 0x1234);
+    struct cte *slot;
+    assert_int_equal(cspace_lookup_slot_exact(root, (0x1234ULL << 1) | 1, 64, &slot), EXCEPTION_NONE);
+    assert_ptr_equal(slot, &t[1]);
+    assert_int_equal(cspace_lookup_slot_exact(root, 1, 62, &slot), EXCEPTION_LOOKUP_FAULT);
+    assert_int_equal(cur_lookup_fault.type, LOOKUP_GUARD_MISMATCH);
+    assert_int_equal(cur_lookup_fault.bits_left, 62);
+    assert_int_equal(cur_lookup_fault.bits_found, 63);
+    assert_int_equal(cur_lookup_fault.guard_found, 0x1234);
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -132,6 +185,8 @@ int main(void)
         cmocka_unit_test(two_levels_and_early_stop),
         cmocka_unit_test(root_must_be_cnode),
         cmocka_unit_test(guard_mismatch_at_second_level),
+        cmocka_unit_test(lookup_for_cnode_op_checks_in_order),
+        cmocka_unit_test(full_word_guard),
     };
     return cmocka_run_group_tests_name("cspace", tests, NULL, NULL);
 }

@@ -169,6 +169,64 @@ static void untyped_is_parent_of_objects_inside(void **state)
 
 /* Revoke removes first children until none is left (delete.c's loop over cte_first_child):
  * a deep tree loses exactly the descendants of the revoked slot, nearest first. */
+/* A CNode or TCB caught half-deleted (a zombie) still holds its memory: it stays a child of
+ * its untyped, so Revoke reaches it and Retype does not reset the untyped under it. */
+static void zombie_stays_child_of_its_untyped(void **state)
+{
+    (void)state;
+    cte_insert_new(NULL, &slots[0], cap_untyped(0x80000000ULL, 16, false, 0x1000));
+    cte_insert_new(&slots[0], &slots[1], cap_zombie(0x80000000ULL, false, 4, 16));
+    cte_insert_new(&slots[0], &slots[2], cap_zombie(0x80000800ULL, true, 0, 5));
+    assert_true(cte_is_parent_of(&slots[0], &slots[2]));
+    assert_ptr_equal(cte_first_child(&slots[0]), &slots[2]);
+    cte_remove(&slots[2]);
+    assert_ptr_equal(cte_first_child(&slots[0]), &slots[1]);
+    assert_true(cte_has_children(&slots[0]));
+    /* one outside the untyped is not */
+    cte_insert_new(NULL, &slots[3], cap_untyped(0x80010000ULL, 12, false, 0));
+    cte_insert_new(&slots[3], &slots[4], cap_zombie(0x80000000ULL, false, 4, 16));
+    assert_false(cte_is_parent_of(&slots[3], &slots[4]));
+}
+
+/* seL4 setUntypedCapAsFull: inserting a whole copy of an untyped fills the original; a
+ * smaller child untyped (Retype) does not go through cte_insert and leaves it alone. */
+static void untyped_copy_fills_the_original(void **state)
+{
+    (void)state;
+    cte_insert_new(NULL, &slots[0], cap_untyped(0x80000000ULL, 16, false, 0x100));
+    cte_insert(slots[0].cap, &slots[0], &slots[1]);
+    assert_int_equal(cap_untyped_free_index(slots[0].cap), 1ULL << 16);
+    assert_int_equal(cap_untyped_free_index(slots[1].cap), 0x100);
+    assert_true(mdb_revocable(&slots[1]));
+    assert_true(cte_is_parent_of(&slots[0], &slots[1]));
+    /* a copy of something else from the same slot does not touch the watermark */
+    cte_insert_new(NULL, &slots[2], cap_untyped(0x80100000ULL, 12, false, 0x40));
+    cte_insert(cap_untyped(0x80100000ULL, 11, false, 0), &slots[2], &slots[3]);
+    assert_int_equal(cap_untyped_free_index(slots[2].cap), 0x40);
+}
+
+/* seL4 isCapRevocable: badging, IRQ handlers from IRQControl and untyped copies make
+ * revocable caps; plain copies do not. */
+static void revocable_derivations(void **state)
+{
+    (void)state;
+    cap_t ep = cap_endpoint(0x1000, 0, RIGHTS_ALL), bep = cap_endpoint(0x1000, 5, RIGHTS_ALL);
+    assert_true(cap_derivation_revocable(bep, ep));
+    assert_false(cap_derivation_revocable(ep, ep));
+    assert_false(cap_derivation_revocable(bep, bep));
+    cap_t n = cap_notification(0x2000, 0, RIGHTS_ALL), bn = cap_notification(0x2000, 1, RIGHTS_ALL);
+    assert_true(cap_derivation_revocable(bn, n));
+    assert_false(cap_derivation_revocable(n, n));
+    assert_true(cap_derivation_revocable(cap_irq_handler(5), cap_simple(CAP_IRQ_CONTROL)));
+    assert_false(cap_derivation_revocable(cap_irq_handler(5), cap_irq_handler(5)));
+    assert_true(cap_derivation_revocable(cap_untyped(0x80000000ULL, 12, false, 0),
+                                         cap_untyped(0x80000000ULL, 12, false, 0)));
+    cap_t cn = cap_cnode(0x3000, 4, 0, 0);
+    assert_false(cap_derivation_revocable(cap_cnode(0x3000, 4, 3, 1), cn));
+    assert_false(cap_derivation_revocable(cap_thread(0x4000), cap_thread(0x4000)));
+    assert_false(cap_derivation_revocable(cap_reply(0x5000, true), cap_reply(0x5000, true)));
+}
+
 static void revoke_order_on_a_deep_tree(void **state)
 {
     (void)state;
@@ -224,6 +282,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(derive_and_update_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(untyped_is_parent_of_objects_inside, setup, teardown),
         cmocka_unit_test_setup_teardown(revoke_order_on_a_deep_tree, setup, teardown),
+        cmocka_unit_test_setup_teardown(zombie_stays_child_of_its_untyped, setup, teardown),
+        cmocka_unit_test_setup_teardown(untyped_copy_fills_the_original, setup, teardown),
+        cmocka_unit_test_setup_teardown(revocable_derivations, setup, teardown),
     };
     return cmocka_run_group_tests_name("mdb", tests, NULL, NULL);
 }

@@ -9,6 +9,8 @@
  * end, deepest zombie first, with a preemption point after each step:
  * EXCEPTION_PREEMPTED means "restart the syscall", which finds the zombie and continues. */
 exception_t cte_delete(struct cte *slot);
+/* A zombie left by a preempted delete was moved to another slot (cnode.c). */
+void cte_zombie_moved(void);
 /* Delete every descendant of `slot` in the MDB (preemptible). */
 exception_t cte_revoke(struct cte *slot);
 /* Delete a cap that is not the last cap of a CNode/TCB (finalises other objects). */

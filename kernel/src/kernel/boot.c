@@ -112,8 +112,14 @@ static void free_ram(struct region_list *l, paddr_t fdt_pa, const struct mem_reg
     for (unsigned i = 0; i < fdt.n_reserved; i++)
         ok &= regions_subtract(l, ROUND_DOWN(fdt.reserved[i].base, PAGE_BITS),
                                ROUND_UP(fdt.reserved[i].end, PAGE_BITS));
-    /* OpenSBI lists its own RAM under /reserved-memory (mmode_resv*), removed above */
+    /* OpenSBI lists its own RAM under /reserved-memory (mmode_resv*), removed above. Like
+     * seL4's qemu-riscv-virt overlay, the whole megapage-aligned stretch from the start of
+     * the kernel's RAM bank to the kernel's load address stays with the firmware too
+     * (seL4 reserves 0x80000000..0x80200000 for SBI), so no untyped starts below it */
     paddr_t kstart = kptr_to_paddr(__kernel_start), kend = kptr_to_paddr(__kernel_end);
+    for (unsigned i = 0; i < fdt.n_ram; i++)
+        if (fdt.ram[i].base <= kstart && kstart < fdt.ram[i].end)
+            ok &= regions_subtract(l, fdt.ram[i].base, ROUND_DOWN(kstart, MEGA_PAGE_BITS));
     ok &= regions_subtract(l, ROUND_DOWN(kstart, PAGE_BITS), ROUND_UP(kend, PAGE_BITS));
     ok &= regions_subtract(l, ROUND_DOWN(fdt_pa, PAGE_BITS),
                            ROUND_UP(fdt_pa + fdt.totalsize, PAGE_BITS));
@@ -339,24 +345,22 @@ static void fill_bootinfo(const struct plan *p, paddr_t fdt_pa, struct cte *cn,
             bi->empty.end - bi->empty.start);
 }
 
+/* seL4's KernelPaddrUserTop for Sv39: device untypeds end below 2^39 - 1. */
+#define PADDR_USER_DEVICE_TOP (BIT(39) - 1)
+
+/* Device untypeds cover the whole physical address space the user may map except RAM and
+ * the devices the kernel drives itself (the PLIC), as seL4's create_untypeds does: a root
+ * task finds any device there, listed in the device tree or not. Unlike seL4, RAM the
+ * firmware keeps for itself is not handed out as device memory either. */
 static void device_regions(struct region_list *dev)
 {
     dev->n = 0;
-    for (unsigned i = 0; i < fdt.n_devices; i++) {
-        paddr_t b = ROUND_DOWN(fdt.devices[i].base, PAGE_BITS);
-        paddr_t e = ROUND_UP(fdt.devices[i].end, PAGE_BITS);
-        /* device regions may not overlap RAM, the PLIC or each other */
-        struct region_list one = {.n = 0};
-        regions_add(&one, b, e);
-        for (unsigned k = 0; k < fdt.n_ram; k++)
-            regions_subtract(&one, fdt.ram[k].base, fdt.ram[k].end);
-        regions_subtract(&one, fdt.plic_base, fdt.plic_base + fdt.plic_size);
-        for (unsigned k = 0; k < dev->n; k++)
-            regions_subtract(&one, dev->r[k].base, dev->r[k].end);
-        for (unsigned k = 0; k < one.n; k++)
-            if (!regions_add(dev, one.r[k].base, one.r[k].end))
-                return;
-    }
+    regions_add(dev, 0, PADDR_USER_DEVICE_TOP);
+    for (unsigned k = 0; k < fdt.n_ram; k++)
+        regions_subtract(dev, ROUND_DOWN(fdt.ram[k].base, PAGE_BITS),
+                         ROUND_UP(fdt.ram[k].end, PAGE_BITS));
+    regions_subtract(dev, ROUND_DOWN(fdt.plic_base, PAGE_BITS),
+                     ROUND_UP(fdt.plic_base + fdt.plic_size, PAGE_BITS));
 }
 
 void kernel_main(word_t hart_id, paddr_t fdt_pa)

@@ -4,10 +4,12 @@
  * own slot. Each step walks from that slot down the chain of zombies found in the last
  * uncleared slot of each zombie's object and does one unit of work at the deepest one:
  * skip an empty slot, delete an ordinary cap, or turn a last CNode/TCB cap into a zombie.
- * Every zombie below the top lives inside its parent's object and objects do not overlap,
- * so the chain has no cycles except through the top slot itself (a CNode holding its own
- * last cap), which is skipped and emptied last. Zombies cannot be moved (cnode.c), so this
- * holds for zombies left by a preempted delete too. */
+ * An object has at most one zombie (it is made from the object's last cap and cannot be
+ * copied) and a zombie sits in one slot, so two steps of the chain that meet again must come
+ * from the same zombie: the only cycle runs through the top slot itself (a CNode holding
+ * its own last cap), which is skipped and emptied last. That stays true when a zombie left
+ * by a preempted delete is moved, as seL4 allows: it can only go to a slot of a live CNode
+ * (nothing addresses the slots of a zombie's object any more). */
 #include <lark/arch/machine.h>
 #include <lark/cnode.h>
 #include <lark/irq.h>
@@ -82,6 +84,13 @@ static struct cte *zombie_slots(cap_t z)
 static struct {
     struct cte *top, *at;
 } walk_hint;
+
+/* A zombie moved by the user (Move, Mutate, Rotate: only the top of a deletion can be
+ * addressed) takes the hint's top slot away from it: forget the hint. */
+void cte_zombie_moved(void)
+{
+    walk_hint.top = walk_hint.at = NULL;
+}
 
 #define DESCENTS_PER_POLL 32
 

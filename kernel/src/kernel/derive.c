@@ -44,7 +44,10 @@ bool cap_same_region(cap_t a, cap_t b)
 {
     switch (cap_type(a)) {
     case CAP_UNTYPED:
-        return has_memory(b) && cap_type(b) != CAP_ZOMBIE && region_contains(a, b);
+        /* A zombie (a CNode or TCB half deleted by a preempted Delete) still occupies its
+         * memory: it stays the untyped's child, or a Revoke would stop at it and a Retype
+         * would reuse memory that is still in use (seL4: zombies are physical caps). */
+        return has_memory(b) && region_contains(a, b);
     case CAP_FRAME:
         return cap_type(b) == CAP_FRAME && region_contains(a, b);
     case CAP_ENDPOINT: case CAP_NOTIFICATION: case CAP_REPLY: case CAP_THREAD:

@@ -23,6 +23,10 @@ struct cte *inv_extra_cap(const struct invocation *inv, unsigned i)
 
 void inv_set_result(struct invocation *inv, unsigned i, word_t v)
 {
+    /* seL4 hands results only to a Call (ReadRegisters, GetAddress, SetFlags check `call`):
+     * an invocation by Send leaves the invoker's message registers and buffer alone */
+    if (!inv->is_call)
+        return;
     word_t *buf = i < MSG_REGISTERS_IN_CPU ? NULL : tcb_ipc_buffer_for_receive(inv->thread);
     if (i < MSG_REGISTERS_IN_CPU)
         inv->thread->ctx.regs[MR_REG(i)] = v;

@@ -1,9 +1,8 @@
 /* System call dispatch: every number of abi.md section 1 plus the LarkOS debug calls. */
 #include <lark/arch/machine.h>
 #include <lark/arch/riscv.h>
-#include <lark/arch/sbi.h>
-#include <lark/console.h>
 #include <lark/cspace.h>
+#include <lark/debug_syscalls.h>
 #include <lark/fault.h>
 #include <lark/invariants.h>
 #include <lark/invocation.h>
@@ -73,12 +72,29 @@ static void cap_fault(struct tcb *t, cptr_t cptr, bool in_recv)
 
 static cap_t cspace_root(struct tcb *t) { return t->slots[TCB_CSPACE_SLOT].cap; }
 
-/* seL4 replyFromKernel_success_empty: a Call on a reply cap returns at once, empty. */
-static void reply_empty_to_call(struct tcb *t, bool is_call)
+/* seL4 decodeInvocation for the caps used through the IPC syscalls; everything else goes
+ * to the object decoders. A send through an endpoint or notification cap without the Write
+ * right is an InvalidCapability error (MR0 = 0), not a cap fault: the lookup succeeded. */
+static exception_t invoke_cap(struct invocation *inv, bool can_donate, bool blocking)
 {
-    if (is_call && t->state == TS_RUNNING) {
-        *reg(t, BADGE_REG) = 0;
-        *reg(t, MSGINFO_REG) = msginfo_new(0, 0, 0, 0);
+    cap_t c = inv->cap;
+    switch (cap_type(c)) {
+    case CAP_ENDPOINT:
+        if (!(cap_rights(c) & RIGHT_WRITE))
+            return err_invalid_cap(0);
+        ipc_send(inv->thread, cap_kptr(c), cap_badge(c), cap_rights(c) & RIGHT_GRANT,
+                 cap_rights(c) & RIGHT_GRANT_REPLY, can_donate, blocking, inv->is_call);
+        return EXCEPTION_NONE;
+    case CAP_NOTIFICATION:
+        if (!(cap_rights(c) & RIGHT_WRITE))
+            return err_invalid_cap(0);
+        ntfn_signal(cap_kptr(c), cap_badge(c));
+        return EXCEPTION_NONE;
+    case CAP_REPLY:
+        ipc_reply(inv->thread, cap_kptr(c), cap_reply_can_grant(c));
+        return EXCEPTION_NONE;
+    default:
+        return decode_invocation(inv);
     }
 }
 
@@ -114,38 +130,7 @@ static exception_t handle_invocation(bool is_call, bool blocking, bool can_donat
         }
     }
 
-    cap_t c = slot->cap;
-    switch (cap_type(c)) {
-    case CAP_ENDPOINT:
-        if (!(cap_rights(c) & RIGHT_WRITE))
-            break; /* decode_invocation answers InvalidCapability, as seL4 */
-        ipc_send(t, cap_kptr(c), cap_badge(c), cap_rights(c) & RIGHT_GRANT,
-                 cap_rights(c) & RIGHT_GRANT_REPLY, can_donate, blocking, is_call);
-        return EXCEPTION_NONE;
-    case CAP_NOTIFICATION:
-        /* seL4 decodes a signal like any invocation: no Write right is an InvalidCapability
-         * error (a reply only for Call, never a fault); success replies empty to a Call */
-        if (!(cap_rights(c) & RIGHT_WRITE)) {
-            err_invalid_cap(0);
-            if (is_call)
-                reply_error(t, inv.ipcbuf);
-            return EXCEPTION_NONE;
-        }
-        ntfn_signal(cap_kptr(c), cap_badge(c));
-        if (is_call && t->state == TS_RUNNING) {
-            *reg(t, BADGE_REG) = 0;
-            *reg(t, MSGINFO_REG) = msginfo_new(0, 0, 0, 0);
-        }
-        return EXCEPTION_NONE;
-    case CAP_REPLY:
-        ipc_reply(t, cap_kptr(c), cap_reply_can_grant(c));
-        reply_empty_to_call(t, is_call);
-        return EXCEPTION_NONE;
-    default:
-        break;
-    }
-
-    exception_t e = decode_invocation(&inv);
+    exception_t e = invoke_cap(&inv, can_donate, blocking);
     if (e == EXCEPTION_PREEMPTED)
         return e;
     if (e == EXCEPTION_FAULT) {
@@ -153,8 +138,11 @@ static exception_t handle_invocation(bool is_call, bool blocking, bool can_donat
             fault_handle(t);
         return EXCEPTION_NONE;
     }
-    /* the invoker may have suspended or deleted itself: only a running caller gets a reply */
-    if (is_call && t->state == TS_RUNNING) {
+    /* The invoker may have blocked (an endpoint Call), suspended or deleted itself: only a
+     * caller still running gets the kernel's reply, whose badge register is 0 as in seL4 */
+    bool sent = e == EXCEPTION_NONE && cap_type(inv.cap) == CAP_ENDPOINT;
+    if (is_call && t->state == TS_RUNNING && !sent) {
+        *reg(t, BADGE_REG) = 0;
         if (e == EXCEPTION_SYSCALL_ERROR)
             reply_error(t, inv.ipcbuf);
         else
@@ -183,6 +171,8 @@ static void handle_recv(bool blocking, bool can_reply)
         if (can_reply) {
             cptr_t rc = *reg(t, REPLY_REG);
             struct cte *rs;
+            /* seL4 16 lookupReply: a reply cptr that fails to resolve, or names anything
+             * but a reply cap, is a cap fault on the reply cptr */
             if (cspace_lookup_slot(cspace_root(t), rc, &rs) != EXCEPTION_NONE) {
                 cap_fault(t, rc, true);
                 return;
@@ -204,97 +194,6 @@ static void handle_recv(bool blocking, bool can_reply)
         ipc_receive(t, c, blocking, NULL);
     } else {
         cap_fault(t, src, true);
-    }
-}
-
-static void debug_name_thread(struct tcb *t)
-{
-    struct cte *slot;
-    word_t *buf = tcb_ipc_buffer_kptr(t);
-    if (cspace_lookup_slot(cspace_root(t), *reg(t, REG_A0), &slot) != EXCEPTION_NONE ||
-        cap_type(slot->cap) != CAP_THREAD || !buf)
-        return; /* seL4 halts here; a debug call should not take the machine down */
-    struct tcb *target = tcb_from_cap(slot->cap);
-    const char *name = (const char *)&buf[IPCBUF_MSG];
-    word_t max = (MSG_MAX_LENGTH * WORD_BYTES);
-    word_t n = 0;
-    while (n < max && name[n])
-        n++;
-    if (n == max)
-        return; /* not terminated inside the message */
-    if (n >= sizeof(target->name))
-        n = sizeof(target->name) - 1;
-    for (word_t i = 0; i < n; i++)
-        target->name[i] = name[i];
-    target->name[n] = 0;
-}
-
-static const char *cap_type_name(word_t type)
-{
-    switch (type) {
-    case CAP_UNTYPED: return "untyped";
-    case CAP_ENDPOINT: return "endpoint";
-    case CAP_NOTIFICATION: return "notification";
-    case CAP_REPLY: return "reply";
-    case CAP_CNODE: return "cnode";
-    case CAP_THREAD: return "tcb";
-    case CAP_IRQ_CONTROL: return "irq_control";
-    case CAP_IRQ_HANDLER: return "irq_handler";
-    case CAP_ZOMBIE: return "zombie";
-    case CAP_DOMAIN: return "domain";
-    case CAP_SCHED_CONTEXT: return "sched_context";
-    case CAP_SCHED_CONTROL: return "sched_control";
-    case CAP_FRAME: return "frame";
-    case CAP_PAGE_TABLE: return "page_table";
-    case CAP_ASID_CONTROL: return "asid_control";
-    case CAP_ASID_POOL: return "asid_pool";
-    default: return "?";
-    }
-}
-
-static void debug_dump_cnode(struct tcb *t)
-{
-    struct cte *slot;
-    cptr_t cptr = *reg(t, REG_A0);
-    if (cspace_lookup_slot(cspace_root(t), cptr, &slot) != EXCEPTION_NONE ||
-        cap_type(slot->cap) != CAP_CNODE) {
-        kprintf("DebugDumpCNode: %lx is not a CNode cap\n", cptr);
-        return;
-    }
-    cap_t cn = slot->cap;
-    struct cte *s = cap_kptr(cn);
-    word_t n = BIT(cap_cnode_radix(cn));
-    kprintf("CNode %lx: %lu slots, guard %lx/%u\n", cap_ptr(cn), n, cap_cnode_guard(cn),
-            cap_cnode_guard_size(cn));
-    for (word_t i = 0; i < n; i++) {
-        cap_t c = s[i].cap;
-        if (cap_is_null(c))
-            continue;
-        kprintf("  %4lu: %s", i, cap_type_name(cap_type(c)));
-        switch (cap_type(c)) {
-        case CAP_ENDPOINT:
-        case CAP_NOTIFICATION:
-            kprintf(" %lx badge %lx rights %lx", cap_ptr(c), cap_badge(c), cap_rights(c));
-            break;
-        case CAP_UNTYPED:
-            kprintf(" %lx 2^%u%s used %lx", cap_ptr(c), cap_untyped_size_bits(c),
-                    cap_untyped_is_device(c) ? " device" : "", cap_untyped_free_index(c));
-            break;
-        case CAP_FRAME:
-            kprintf(" %lx 2^%u rights %u", cap_ptr(c), frame_size_bits(cap_frame_size(c)),
-                    cap_frame_vm_rights(c));
-            if (cap_is_mapped(c))
-                kprintf(" mapped asid %lu at %lx", cap_mapped_asid(c), cap_mapped_vaddr(c));
-            break;
-        case CAP_IRQ_HANDLER: kprintf(" irq %lu", cap_irq(c)); break;
-        case CAP_CNODE:
-            kprintf(" %lx radix %u guard %lx/%u", cap_ptr(c), cap_cnode_radix(c),
-                    cap_cnode_guard(c), cap_cnode_guard_size(c));
-            break;
-        case CAP_NULL: break;
-        default: kprintf(" %lx", cap_ptr(c)); break;
-        }
-        kputs("\n");
     }
 }
 
@@ -322,30 +221,25 @@ void handle_syscall(sword_t number)
             handle_recv(true, true);
         break;
     case SYS_NB_SEND_WAIT:
-        /* seL4 takes this destination from a6 (its libsel4 leaves t0 = 0); abi.md and our
-         * libsel4 put it in t0 (a6 = 0). Slot 0 is never a destination, so both work. */
+        /* seL4 takes this destination from a6, the reply register Wait does not use (its
+         * libsel4 leaves t0 = 0); abi.md puts it in t0 with a6 = 0. Slot 0 is never a
+         * destination, so a nonzero a6 decides and both conventions work. */
         e = handle_invocation(false, false, true,
                               *reg(t, REPLY_REG) ? *reg(t, REPLY_REG) : *reg(t, NBSEND_DEST_REG));
         if (e == EXCEPTION_NONE && t->state == TS_RUNNING)
             handle_recv(true, false);
         break;
     case SYS_YIELD: sched_yield(); break;
-    case SYS_DEBUG_PUTCHAR: kputc((char)*reg(t, REG_A0)); break;
-    case SYS_DEBUG_DUMP_SCHEDULER: sched_dump(); break;
+    case SYS_DEBUG_PUTCHAR:
+    case SYS_DEBUG_DUMP_SCHEDULER:
     case SYS_DEBUG_HALT:
-        kputs("DebugHalt: shutting down\n");
-        sbi_shutdown(false);
-    case SYS_DEBUG_CAP_IDENTIFY: {
-        struct cte *slot;
-        word_t type = 0;
-        if (cspace_lookup_slot(cspace_root(t), *reg(t, REG_A0), &slot) == EXCEPTION_NONE)
-            type = cap_type(slot->cap);
-        *reg(t, REG_A0) = type;
+    case SYS_DEBUG_CAP_IDENTIFY:
+    case SYS_DEBUG_SNAPSHOT:
+    case SYS_DEBUG_NAME_THREAD:
+    case SYS_LARK_DEBUG_DUMP_CNODE:
+        handle_debug_syscall(t, number);
         break;
-    }
-    case SYS_DEBUG_NAME_THREAD: debug_name_thread(t); break;
     case SYS_SET_TLS_BASE: *reg(t, REG_TP) = *reg(t, REG_A0); break;
-    case SYS_LARK_DEBUG_DUMP_CNODE: debug_dump_cnode(t); break;
     case SYS_LARK_CHECK_INVARIANTS: *reg(t, REG_A0) = check_kernel_invariants(t); break;
     case SYS_LARK_PREEMPT_STATS: {
         struct preempt_figures f = preempt_stats_take();

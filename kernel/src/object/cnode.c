@@ -28,8 +28,6 @@ static exception_t copy_family(struct invocation *inv, struct cte *dest)
 
     cap_t c = src->cap;
     bool move = label == CNODE_MOVE || label == CNODE_MUTATE;
-    if (move && cap_type(c) == CAP_ZOMBIE)
-        return err_illegal_operation(); /* delete.c relies on zombies staying put */
     switch (label) {
     case CNODE_COPY:
         if (inv->length < 5)
@@ -60,6 +58,8 @@ static exception_t copy_family(struct invocation *inv, struct cte *dest)
     }
     if (cap_is_null(c))
         return err_illegal_operation();
+    if (move && cap_type(c) == CAP_ZOMBIE)
+        cte_zombie_moved();
     if (move)
         cte_move(c, src, dest);
     else
@@ -90,12 +90,12 @@ static exception_t rotate(struct invocation *inv, struct cte *dest)
         return missing_source(src_depth, true);
     if (cap_is_null(pivot->cap))
         return missing_source(pivot_depth, false);
-    if (cap_type(src->cap) == CAP_ZOMBIE || cap_type(pivot->cap) == CAP_ZOMBIE)
-        return err_illegal_operation();
     cap_t new_src = cap_update_data(true, src_data, src->cap);
     cap_t new_pivot = cap_update_data(true, pivot_data, pivot->cap);
     if (cap_is_null(new_src) || cap_is_null(new_pivot))
         return err_illegal_operation();
+    if (cap_type(new_src) == CAP_ZOMBIE || cap_type(new_pivot) == CAP_ZOMBIE)
+        cte_zombie_moved();
     if (src == dest) {
         cte_swap(new_src, src, new_pivot, pivot);
     } else {

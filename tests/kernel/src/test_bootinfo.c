@@ -317,3 +317,103 @@ KTEST(bootinfo_root_priority_and_mcp)
     KT_OK(seL4_TCB_SetPriority(tcb, seL4_CapInitThreadTCB, 255));
     KT_OK(seL4_TCB_SetMCPriority(tcb, seL4_CapInitThreadTCB, 255));
 }
+
+/* As seL4's create_untypeds: device untypeds cover the physical address space up to
+ * KernelPaddrUserTop (2^39 - 1 with Sv39) except RAM and the kernel's own PLIC, in whole pages. */
+KTEST(bootinfo_device_untypeds_cover_all_but_ram_and_plic)
+{
+    seL4_Word size, base, len, plic, plic_len;
+    const void *f = fdt(&size);
+    KT_TRUE(f != NULL);
+    KT_TRUE(ram_range(&base, &len));
+    KT_EQ(kt_fdt_reg(f, size, "plic@", &plic, &plic_len), 0);
+    seL4_Word total = 0;
+    for (seL4_CPtr c = kt_bi->untyped.start; c < kt_bi->untyped.end; c++) {
+        const seL4_UntypedDesc *d = desc(c);
+        if (!d->isDevice) {
+            continue;
+        }
+        seL4_Word end = d->paddr + (1ul << d->sizeBits);
+        if (d->paddr < plic + plic_len && end > plic) {
+            KT_FAIL("device untyped %lu [0x%lx,0x%lx) overlaps the PLIC", c, d->paddr, end);
+        }
+        KT_LE(end, (1ul << 39) - 1);
+        total += 1ul << d->sizeBits;
+    }
+    seL4_Word plic_pages = ((plic + plic_len + 0xfff) & ~0xffful) - (plic & ~0xffful);
+    KT_EQ(total + len + plic_pages, (1ul << 39) - (1ul << seL4_PageBits));
+    /* paddr 0 and the PCIe MMIO window (not a reg of any device node) are device memory */
+    bool zero = false, pcie = false;
+    for (seL4_CPtr c = kt_bi->untyped.start; c < kt_bi->untyped.end; c++) {
+        const seL4_UntypedDesc *d = desc(c);
+        zero = zero || (d->isDevice && d->paddr == 0);
+        pcie = pcie || (d->isDevice && d->paddr <= 0x40000000ul && 0x40000000ul - d->paddr < (1ul << d->sizeBits));
+    }
+    KT_TRUE(zero);
+    KT_TRUE(pcie);
+}
+
+/* The BootInfo slot regions do not overlap, lie between the fixed initial caps and the empty
+ * region, and together with them account for every used slot. */
+KTEST(bootinfo_slot_regions_disjoint)
+{
+    const seL4_SlotRegion regs[] = {kt_bi->userImagePaging, kt_bi->userImageFrames, kt_bi->extraBIPages,
+                                    kt_bi->schedcontrol, kt_bi->untyped, kt_bi->sharedFrames, kt_bi->ioSpaceCaps};
+    seL4_Word used = 0;
+    for (unsigned i = 0; i < 7; i++) {
+        KT_LE(regs[i].start, regs[i].end);
+        if (regs[i].start == regs[i].end) {
+            continue;
+        }
+        KT_GE(regs[i].start, seL4_NumInitialCaps);
+        KT_LE(regs[i].end, kt_bi->empty.start);
+        used += regs[i].end - regs[i].start;
+        for (unsigned j = i + 1; j < 7; j++) {
+            if (regs[j].start < regs[i].end && regs[i].start < regs[j].end) {
+                KT_FAIL("slot regions %u [%lu,%lu) and %u [%lu,%lu) overlap", i, regs[i].start, regs[i].end, j,
+                        regs[j].start, regs[j].end);
+            }
+        }
+    }
+    KT_EQ(used, kt_bi->empty.start - seL4_NumInitialCaps);
+    /* nothing the kernel made is in the empty region */
+    for (seL4_CPtr c = kt_bi->empty.start; c < kt_bi->empty.start + 64; c++) {
+        KT_TRUE(kt_slot_empty(c));
+    }
+}
+
+/* The extra boot info is a chain of {id, len} chunks that ends exactly at extraLen. */
+KTEST(bootinfo_extra_chunks_chain_to_extra_len)
+{
+    const char *base = (const char *)kt_bi + (1ul << seL4_PageBits);
+    seL4_Word off = 0, fdt_chunks = 0, lark_chunks = 0;
+    while (off < kt_bi->extraLen) {
+        const seL4_BootInfoHeader *h = (const seL4_BootInfoHeader *)(base + off);
+        KT_GE(h->len, sizeof(*h));
+        KT_LE(off + h->len, kt_bi->extraLen);
+        fdt_chunks += h->id == SEL4_BOOTINFO_HEADER_FDT;
+        lark_chunks += h->id == 0x4C4B;
+        if (h->id != SEL4_BOOTINFO_HEADER_FDT && h->id != 0x4C4B && h->id != SEL4_BOOTINFO_HEADER_PADDING) {
+            KT_FAIL("chunk at %lu has id %lu", off, h->id);
+        }
+        off += h->len;
+    }
+    KT_EQ(off, kt_bi->extraLen);
+    KT_EQ(fdt_chunks, 1);
+    KT_EQ(lark_chunks, 1);
+}
+
+/* The initial caps are derivation-tree roots: copies of them are their children. */
+KTEST(bootinfo_initial_caps_are_revocable)
+{
+    KT_CAP(tcb, kt_copy(seL4_CapInitThreadTCB, seL4_AllRights));
+    KT_CAP(dom, kt_copy(seL4_CapDomain, seL4_AllRights));
+    KT_CAP(frame, kt_copy(seL4_CapBootInfoFrame, seL4_AllRights));
+    KT_OK(seL4_CNode_Revoke(KT_ROOT, seL4_CapDomain, KT_DEPTH));
+    KT_TRUE(kt_slot_empty(dom));
+    KT_OK(seL4_CNode_Revoke(KT_ROOT, seL4_CapBootInfoFrame, KT_DEPTH));
+    KT_TRUE(kt_slot_empty(frame));
+    KT_EQ(seL4_DebugCapIdentify(tcb), KT_CAP_THREAD);
+    KT_OK(seL4_CNode_Delete(KT_ROOT, tcb, KT_DEPTH));
+    KT_EQ(seL4_DebugCapIdentify(seL4_CapInitThreadTCB), KT_CAP_THREAD);
+}
