@@ -49,17 +49,29 @@ static void copy_reply_regs(struct tcb *to, struct tcb *from, const unsigned *or
                             unsigned n, word_t length)
 {
     const word_t *fbuf = tcb_ipc_buffer_kptr(from);
+    if (!fbuf && length > MSG_REGISTERS_IN_CPU)
+        length = MSG_REGISTERS_IN_CPU; /* without a buffer the rest stays as it was */
     for (unsigned i = 0; i < n && i < length; i++) {
         to->ctx.regs[order[i]] = tcb_get_mr(from, fbuf, i);
     }
 }
 
+_Static_assert(REG_S2 + 9 == REG_S11 && REG_T3 + 3 == REG_T6, "register numbering");
+
+/* seL4 handleFaultReply: the reply's MRs overwrite the registers the fault message named
+ * (whatever the label); only a label of 0 restarts the thread. */
 bool fault_handle_reply(struct tcb *receiver, struct tcb *sender, word_t msginfo)
 {
     static const unsigned syscall_regs[] = {REG_FAULT_IP, REG_SP, REG_RA, REG_A0, REG_A0 + 1,
                                             REG_A0 + 2, REG_A0 + 3, REG_A0 + 4, REG_A0 + 5,
                                             REG_A0 + 6};
     static const unsigned exception_regs[] = {REG_FAULT_IP, REG_SP};
+    /* seL4_TimeoutReply: every integer register, in seL4_UserContext order */
+    static const unsigned timeout_regs[] = {
+        REG_FAULT_IP, REG_RA, REG_SP, REG_GP, REG_S0, REG_S1, REG_S2, REG_S2 + 1, REG_S2 + 2,
+        REG_S2 + 3, REG_S2 + 4, REG_S2 + 5, REG_S2 + 6, REG_S2 + 7, REG_S2 + 8, REG_S11,
+        REG_A0, REG_A1, REG_A2, REG_A3, REG_A4, REG_A5, REG_A6, REG_A7, REG_T0, REG_T1,
+        REG_T2, REG_T3, REG_T3 + 1, REG_T3 + 2, REG_T6, REG_TP};
     word_t label = msginfo_label(msginfo), length = msginfo_length(msginfo);
     switch (receiver->fault.type) {
     case FAULT_UNKNOWN_SYSCALL:
@@ -69,6 +81,7 @@ bool fault_handle_reply(struct tcb *receiver, struct tcb *sender, word_t msginfo
         copy_reply_regs(receiver, sender, exception_regs, ARRAY_SIZE(exception_regs), length);
         return label == 0;
     case FAULT_TIMEOUT:
+        copy_reply_regs(receiver, sender, timeout_regs, ARRAY_SIZE(timeout_regs), length);
         return label == 0;
     default:
         return true; /* cap and VM faults: the handler fixed the cause, run again */
