@@ -317,7 +317,7 @@ KTEST(fault_vm_fetch_unmapped)
     KT_MR(seL4_VMFault_FSR, FSR_INSN);
 }
 
-KTEST(fault_vm_fetch_from_kernel_window)
+KTEST(fault_vm_load_from_kernel_window)
 {
     /* the kernel's half of every VSpace is not user accessible */
     handler_t h;
@@ -1092,4 +1092,241 @@ KTEST(fault_queued_until_handler_receives)
     KT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
     KT_EQ(badge, 0);
     KT_MR(seL4_UserException_FaultIP, (seL4_Word)fv_illegal_insn);
+}
+
+/* ================================================================ rights and ASIDs */
+
+KTEST(fault_write_only_rights_give_no_access)
+{
+    /* seL4 has no write-only mappings: CanWrite alone masks to kernel-only, so a load faults */
+    handler_t h;
+    kt_thread_t *t = helper(0);
+    KT_DO(handler_new(&h));
+    seL4_Word v = mapped_page(NULL, seL4_CanWrite, seL4_RISCV_ExecuteNever);
+    KT_NE(v, 0);
+    t->arg[0] = v + 0x40;
+    KT_DO(faulter(t, do_load, h.ep));
+    seL4_MessageInfo_t info = await_fault(t, &h, NULL);
+    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    KT_MR(seL4_VMFault_Addr, v + 0x40);
+    KT_MR(seL4_VMFault_FSR, FSR_LOAD);
+}
+
+KTEST(fault_execute_only_mapping_runs_but_cannot_be_read)
+{
+    /* no read or write right but executable: seL4 writes an execute-only entry */
+    handler_t h;
+    kt_thread_t *t = helper(0), *r = helper(1);
+    KT_DO(handler_new(&h));
+    seL4_CPtr f;
+    seL4_Word rw = mapped_page(&f, seL4_ReadWrite, seL4_RISCV_ExecuteNever);
+    KT_NE(rw, 0);
+    write_ret42(rw);
+    KT_CAP(xo, kt_copy(f, seL4_AllRights));
+    seL4_Word x = kt_vaddr_pages(1);
+    KT_DO(kt_map(xo, seL4_CapInitThreadVSpace, x, seL4_NoRights, seL4_RISCV_Default_VMAttributes));
+    t->arg[0] = x;
+    KT_DO(faulter(t, do_jump, h.ep));
+    KT_TRUE(kt_wait_done(t, 20));
+    KT_EQ(t->result[0], 42);
+    r->arg[0] = x;
+    KT_DO(faulter(r, do_load, h.ep));
+    seL4_MessageInfo_t info = await_fault(r, &h, NULL);
+    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    KT_MR(seL4_VMFault_Addr, x);
+    KT_MR(seL4_VMFault_PrefetchFault, 0);
+    KT_MR(seL4_VMFault_FSR, FSR_LOAD);
+}
+
+KTEST(fault_read_only_cap_copy_maps_read_only)
+{
+    /* a frame cap copied with CanRead only maps read-only whatever Map asks for */
+    handler_t h;
+    kt_thread_t *t = helper(0);
+    KT_DO(handler_new(&h));
+    KT_CAP(f, kt_alloc(seL4_RISCV_4K_Page, 0));
+    KT_CAP(ro, kt_copy(f, seL4_CanRead));
+    seL4_Word v = kt_vaddr_pages(1);
+    KT_DO(kt_map(ro, seL4_CapInitThreadVSpace, v, seL4_ReadWrite, 0));
+    t->arg[0] = v;
+    t->arg[1] = 1;
+    KT_DO(faulter(t, do_store, h.ep));
+    seL4_MessageInfo_t info = await_fault(t, &h, NULL);
+    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    KT_MR(seL4_VMFault_Addr, v);
+    KT_MR(seL4_VMFault_FSR, FSR_STORE);
+}
+
+/* Like kt_space_new, but the VSpace takes its ASID from `pool`. */
+extern char __image_start[];
+static int space_in_pool(kt_space_t *s, seL4_CPtr pool)
+{
+    kt_memset(s, 0, sizeof(*s));
+    s->vspace = kt_alloc(seL4_RISCV_PageTableObject, 0);
+    if (s->vspace == 0) {
+        return -1;
+    }
+    seL4_Error err = seL4_RISCV_ASIDPool_Assign(pool, s->vspace);
+    if (err != seL4_NoError) {
+        kt_fail(__FILE__, __LINE__, "ASIDPool_Assign: %s", kt_err_name(err));
+        return -1;
+    }
+    const seL4_SlotRegion *img = &kt_bi->userImageFrames;
+    for (seL4_CPtr f = img->start; f < img->end; f++) {
+        seL4_CPtr copy = kt_copy(f, seL4_AllRights);
+        seL4_Word v = (seL4_Word)__image_start + ((f - img->start) << seL4_PageBits);
+        if (copy == 0 || kt_map(copy, s->vspace, v, seL4_ReadWrite, 0) != 0) {
+            return -1;
+        }
+    }
+    s->cnode_bits = 4;
+    s->cnode = kt_alloc(seL4_CapTableObject, s->cnode_bits);
+    return s->cnode == 0 ? -1 : 0;
+}
+
+KTEST(fault_thread_of_vspace_without_asid_cannot_fetch)
+{
+    /* once its ASID pool is gone, a thread's VSpace is no longer one: it runs on the kernel's
+     * table and its next instruction fetch is a VM fault at its own pc */
+    handler_t h;
+    kt_space_t s;
+    kt_thread_t *t = helper(0);
+    KT_DO(handler_new(&h));
+    KT_CAP(ut, kt_alloc_untyped(12));
+    seL4_CPtr pool = kt_slot();
+    KT_OK(seL4_RISCV_ASIDControl_MakePool(seL4_CapASIDControl, ut, KT_ROOT, pool, KT_DEPTH));
+    KT_DO(space_in_pool(&s, pool));
+    KT_DO(kt_space_thread_new(&s, t, do_load, KT_PRIO));
+    t->arg[0] = unmapped_vaddr();
+    KT_DO(kt_thread_set_fault_ep(t, h.ep, KT_PRIO));
+    KT_DO(kt_thread_start(t));
+    seL4_MessageInfo_t info = await_fault(t, &h, NULL);
+    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    KT_MR(seL4_VMFault_FSR, FSR_LOAD); /* it did run in its VSpace */
+    KT_OK(seL4_CNode_Delete(KT_ROOT, pool, KT_DEPTH));
+    reply_empty(&h, 0);
+    info = await_fault(t, &h, NULL);
+    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    KT_MR(seL4_VMFault_IP, (seL4_Word)fv_load_insn);
+    KT_MR(seL4_VMFault_Addr, (seL4_Word)fv_load_insn);
+    KT_MR(seL4_VMFault_PrefetchFault, 1);
+    KT_MR(seL4_VMFault_FSR, FSR_INSN);
+}
+
+/* ================================================================ more unknown syscalls */
+
+static void check_unknown_number(seL4_Word number)
+{
+    handler_t h;
+    kt_thread_t *t = helper(0);
+    KT_DO(handler_new(&h));
+    set_sys_in(number);
+    KT_DO(faulter(t, do_unknown_syscall, h.ep));
+    seL4_MessageInfo_t info = await_fault(t, &h, NULL);
+    KT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
+    KT_MR(seL4_UnknownSyscall_FaultIP, (seL4_Word)fv_unknown_syscall_insn);
+    KT_MR(seL4_UnknownSyscall_Syscall, number);
+}
+
+KTEST(fault_unknown_syscall_zero)
+{
+    check_unknown_number(0);
+}
+
+KTEST(fault_unknown_syscall_benchmark_number_not_built)
+{
+    check_unknown_number((seL4_Word)-21); /* benchmarking is not configured */
+}
+
+KTEST(fault_unknown_syscall_between_debug_and_tls)
+{
+    check_unknown_number((seL4_Word)-32);
+}
+
+KTEST(fault_unknown_syscall_without_handler_suspends)
+{
+    kt_thread_t *t = helper(0);
+    set_sys_in(UNUSED_SYSCALL);
+    KT_DO(faulter(t, do_unknown_syscall, 0));
+    KT_TRUE(!kt_wait_done(t, 10));
+    seL4_UserContext regs;
+    KT_OK(seL4_TCB_ReadRegisters(t->tcb, 0, 0, 1, &regs));
+    KT_EQ(regs.pc, (seL4_Word)fv_unknown_syscall_insn);
+}
+
+KTEST(fault_vm_fetch_from_kernel_window)
+{
+    handler_t h;
+    kt_thread_t *t = helper(0);
+    KT_DO(handler_new(&h));
+    seL4_Word addr = 0xffffffc080200000ul;
+    t->arg[0] = addr;
+    KT_DO(faulter(t, do_jump, h.ep));
+    seL4_MessageInfo_t info = await_fault(t, &h, NULL);
+    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    KT_MR(seL4_VMFault_IP, addr);
+    KT_MR(seL4_VMFault_Addr, addr);
+    KT_MR(seL4_VMFault_PrefetchFault, 1);
+    KT_MR(seL4_VMFault_FSR, FSR_INSN);
+}
+
+KTEST(fault_vm_non_canonical_addresses)
+{
+    /* Sv39: bits 63..39 must copy bit 38; anything else faults like an unmapped page */
+    handler_t h;
+    kt_thread_t *t = helper(0);
+    KT_DO(handler_new(&h));
+    seL4_Word addr = 1ul << 39;
+    t->arg[0] = addr;
+    KT_DO(faulter(t, do_load, h.ep));
+    seL4_MessageInfo_t info = await_fault(t, &h, NULL);
+    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    KT_MR(seL4_VMFault_IP, (seL4_Word)fv_load_insn);
+    KT_MR(seL4_VMFault_Addr, addr);
+    KT_MR(seL4_VMFault_FSR, FSR_LOAD);
+    kt_thread_t *j = helper(1);
+    j->arg[0] = 0x8000000000000000ul;
+    KT_DO(faulter(j, do_jump, h.ep));
+    info = await_fault(j, &h, NULL);
+    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    KT_MR(seL4_VMFault_IP, 0x8000000000000000ul);
+    KT_MR(seL4_VMFault_Addr, 0x8000000000000000ul);
+    KT_MR(seL4_VMFault_PrefetchFault, 1);
+    KT_MR(seL4_VMFault_FSR, FSR_INSN);
+}
+
+/* A handler thread without an IPC buffer: it records what its Recv returned. */
+static void bufferless_handler(kt_thread_t *t)
+{
+    seL4_Word badge = 0, m[4] = {0, 0, 0, 0};
+    seL4_MessageInfo_t info = seL4_RecvWithMRs(t->arg[0], &badge, &m[0], &m[1], &m[2], &m[3], t->arg[1]);
+    t->result[0] = info.words[0];
+    for (int i = 0; i < 4; i++) {
+        t->result[1 + i] = m[i];
+    }
+}
+
+KTEST(fault_handler_without_ipc_buffer_gets_four_mrs)
+{
+    /* seL4 stops a message at the registers when the receiver has no IPC buffer: an
+     * UnknownSyscall arrives with length 4 */
+    handler_t h;
+    kt_thread_t *hd = helper(0), *t = helper(1);
+    KT_DO(handler_new(&h));
+    KT_DO(kt_thread_new(hd, bufferless_handler, KT_PRIO));
+    hd->arg[0] = h.ep;
+    hd->arg[1] = h.reply;
+    KT_OK(seL4_TCB_SetIPCBuffer(hd->tcb, 0, 0));
+    KT_DO(kt_thread_start(hd));
+    kt_wait_done(hd, 3); /* it blocks in Recv */
+    set_sys_in(UNUSED_SYSCALL);
+    KT_DO(faulter(t, do_unknown_syscall, h.ep));
+    KT_TRUE(kt_wait_done(hd, 20));
+    seL4_MessageInfo_t info = {{hd->result[0]}};
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_UnknownSyscall);
+    KT_EQ(seL4_MessageInfo_get_length(info), 4);
+    KT_EQ(hd->result[1], (seL4_Word)fv_unknown_syscall_insn);
+    KT_EQ(hd->result[2], fv_saved_sp);
+    KT_EQ(hd->result[3], sys_in[0]);
+    KT_EQ(hd->result[4], sys_in[1]);
 }

@@ -851,3 +851,16 @@ KTEST(vspace_device_frame_get_address)
     KT_DO(kt_map(m, vs, V_FREE, seL4_ReadWrite, 0));
     KT_OK(seL4_CNode_Revoke(KT_ROOT, dev, KT_DEPTH));
 }
+
+KTEST(vspace_asid_pool_copy_survives_delete_of_original)
+{
+    KT_CAP(ut, kt_alloc_untyped(12));
+    seL4_CPtr pool = kt_slot();
+    KT_OK(seL4_RISCV_ASIDControl_MakePool(seL4_CapASIDControl, ut, KT_ROOT, pool, KT_DEPTH));
+    KT_CAP(copy, kt_copy(pool, seL4_AllRights));
+    KT_OK(seL4_CNode_Delete(KT_ROOT, pool, KT_DEPTH));
+    KT_CAP(vs, kt_alloc(seL4_RISCV_PageTableObject, 0));
+    KT_OK(seL4_RISCV_ASIDPool_Assign(copy, vs));
+    KT_CAP(f, kt_alloc(seL4_RISCV_4K_Page, 0));
+    KT_DO(kt_map(f, vs, V_FREE, seL4_ReadWrite, 0));
+}
