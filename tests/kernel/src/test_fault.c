@@ -1330,3 +1330,39 @@ KTEST(fault_handler_without_ipc_buffer_gets_four_mrs)
     KT_EQ(hd->result[3], sys_in[0]);
     KT_EQ(hd->result[4], sys_in[1]);
 }
+
+/* A handler that answers UserExceptions by stepping over the instruction, forever. */
+static void stepping_handler(kt_thread_t *t)
+{
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(t->arg[0], &badge, t->arg[1]);
+    for (;;) {
+        t->result[0] = seL4_MessageInfo_get_label(info);
+        t->counter++;
+        seL4_SetMR(0, seL4_GetMR(seL4_UserException_FaultIP) + 4);
+        info = seL4_ReplyRecv(t->arg[0], seL4_MessageInfo_new(0, 0, 0, 2), &badge, t->arg[1]);
+    }
+}
+
+KTEST(fault_passive_handler_runs_on_the_faulters_sc)
+{
+    /* the fault IPC donates the faulter's SC to a passive handler and the reply returns it */
+    handler_t h;
+    kt_thread_t *hd = helper(0), *t = helper(1);
+    KT_DO(handler_new(&h));
+    KT_DO(kt_thread_new(hd, stepping_handler, KT_PRIO));
+    hd->arg[0] = h.ep;
+    hd->arg[1] = h.reply;
+    KT_DO(kt_thread_start(hd));
+    kt_wait_done(hd, 3); /* it blocks in Recv */
+    KT_OK(seL4_SchedContext_Unbind(hd->sc));
+    KT_DO(faulter(t, do_illegal, h.ep));
+    KT_TRUE(kt_wait_done(t, 20));
+    KT_EQ(hd->counter, 1);
+    KT_EQ(hd->result[0], seL4_Fault_UserException);
+    /* the handler is passive again: a second faulter is served the same way */
+    kt_thread_t *u = helper(2);
+    KT_DO(faulter(u, do_ebreak, h.ep));
+    KT_TRUE(kt_wait_done(u, 20));
+    KT_EQ(hd->counter, 2);
+}
