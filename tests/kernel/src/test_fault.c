@@ -1366,3 +1366,60 @@ KTEST(fault_passive_handler_runs_on_the_faulters_sc)
     KT_TRUE(kt_wait_done(u, 20));
     KT_EQ(hd->counter, 2);
 }
+
+/* ================================================================ timeout fault replies */
+
+static volatile seL4_Word landed;
+
+static void spin(kt_thread_t *t)
+{
+    for (;;) {
+        t->counter++;
+    }
+}
+
+static void timeout_landing(seL4_Word magic)
+{
+    landed = magic;
+    for (;;) {
+        seL4_Yield();
+    }
+}
+
+KTEST(fault_timeout_reply_sets_every_register)
+{
+    /* the reply to a Timeout fault carries a whole seL4_UserContext (FaultIP first) */
+    handler_t h;
+    kt_thread_t *t = helper(0);
+    KT_DO(handler_new(&h));
+    KT_DO(kt_thread_new(t, spin, KT_PRIO));
+    KT_OK(seL4_SchedControl_ConfigureFlags(kt_sched_control(), t->sc, 1000, 5000, 0, 0x5c, 0));
+    KT_OK(seL4_TCB_SetTimeoutEndpoint(t->tcb, h.ep));
+    KT_DO(kt_thread_start(t));
+    seL4_MessageInfo_t info = seL4_MessageInfo_new(0, 0, 0, 0);
+    seL4_Word badge = 0;
+    for (int i = 0; i < 20000 && seL4_MessageInfo_get_label(info) == 0; i++) {
+        info = seL4_NBRecv(h.ep, &badge, h.reply);
+        if (seL4_MessageInfo_get_label(info) == 0) {
+            seL4_Yield();
+        }
+    }
+    KT_FAULT(info, seL4_Fault_Timeout, seL4_Timeout_Length);
+    KT_MR(seL4_Timeout_Data, 0x5c);
+    KT_GE(seL4_GetMR(seL4_Timeout_Consumed), 1);
+    KT_NE(t->counter, 0);
+    seL4_UserContext regs;
+    KT_OK(seL4_TCB_ReadRegisters(t->tcb, 0, 0, sizeof(regs) / sizeof(seL4_Word), &regs));
+    regs.pc = (seL4_Word)timeout_landing;
+    regs.a0 = 0x1a4d;
+    regs.ra = 0;
+    seL4_Word *w = (seL4_Word *)&regs;
+    for (unsigned i = 0; i < sizeof(regs) / sizeof(seL4_Word); i++) {
+        seL4_SetMR(i, w[i]);
+    }
+    seL4_Send(h.reply, seL4_MessageInfo_new(0, 0, 0, sizeof(regs) / sizeof(seL4_Word)));
+    for (int i = 0; i < 20000 && landed == 0; i++) {
+        seL4_Yield();
+    }
+    KT_EQ(landed, 0x1a4d);
+}
