@@ -40,7 +40,8 @@ void ep_remove(struct endpoint *ep, struct tcb *t)
 }
 
 /* A thread taken off a deleted endpoint re-executes its syscall (and then faults on the
- * missing cap), as seL4 restarts it. */
+ * missing cap), as seL4 restarts it; one that was delivering a fault becomes inactive
+ * instead (seL4 MCS cancelAllIPC / cancelBadgedSends). */
 static void restart_dequeued(struct tcb *t)
 {
     if (t->state == TS_BLOCKED_ON_RECEIVE && t->reply) {
@@ -48,6 +49,10 @@ static void restart_dequeued(struct tcb *t)
         t->reply = NULL;
     }
     t->blocking_object = 0;
+    if (t->fault.type != FAULT_NULL) {
+        thread_set_state(t, TS_INACTIVE);
+        return;
+    }
     thread_set_state(t, TS_RESTART);
     sched_wake(t);
 }

@@ -1423,3 +1423,93 @@ KTEST(fault_timeout_reply_sets_every_register)
     }
     KT_EQ(landed, 0x1a4d);
 }
+
+/* ================================================================ cancelled faults */
+
+static void load_then_call(kt_thread_t *t)
+{
+    seL4_Word v = fv_load(t->arg[0]);
+    seL4_SetMR(0, v);
+    seL4_MessageInfo_t info = seL4_Call(t->arg[1], seL4_MessageInfo_new(0x42, 0, 0, 1));
+    t->result[0] = seL4_MessageInfo_get_label(info);
+}
+
+KTEST(fault_suspend_cancels_the_pending_fault)
+{
+    /* suspending a thread that waits to deliver its fault cancels the fault (seL4's
+     * cancelIPC): resumed after the cause is gone, it runs on and its next Call is an
+     * ordinary message, not a fault */
+    handler_t h, server;
+    kt_thread_t *t = helper(0);
+    KT_DO(handler_new(&h));
+    KT_DO(handler_new(&server));
+    seL4_Word v = unmapped_vaddr();
+    t->arg[0] = v + 8;
+    t->arg[1] = server.ep;
+    KT_DO(faulter(t, load_then_call, h.ep));
+    KT_TRUE(!kt_wait_done(t, 5)); /* the fault waits on h.ep: nobody receives there */
+    KT_OK(seL4_TCB_Suspend(t->tcb));
+    KT_CAP(f, kt_alloc(seL4_RISCV_4K_Page, 0));
+    KT_DO(kt_map(f, seL4_CapInitThreadVSpace, v, seL4_ReadWrite, 0));
+    *(volatile seL4_Word *)(v + 8) = 0xca11;
+    KT_OK(seL4_TCB_Resume(t->tcb));
+    seL4_MessageInfo_t info = await_fault(t, &server, NULL);
+    KT_EQ(seL4_MessageInfo_get_label(info), 0x42);
+    KT_EQ(seL4_MessageInfo_get_length(info), 1);
+    KT_MR(0, 0xca11);
+    seL4_Send(server.reply, seL4_MessageInfo_new(7, 0, 0, 0));
+    KT_TRUE(kt_wait_done(t, 20));
+    KT_EQ(t->result[0], 7);
+    /* and the fault endpoint never saw anything */
+    info = await_fault(t, &h, NULL);
+    KT_EQ(seL4_MessageInfo_get_label(info), 0);
+}
+
+KTEST(fault_pending_on_deleted_endpoint_leaves_thread_inactive)
+{
+    /* seL4 MCS: deleting an endpoint makes its queued senders restart, except those that
+     * were delivering a fault: they become inactive (no second fault, no message) */
+    handler_t h, other;
+    kt_thread_t *t = helper(0);
+    KT_DO(handler_new(&h));
+    KT_DO(handler_new(&other));
+    KT_CAP(old, kt_copy(h.ep, seL4_AllRights));
+    t->arg[0] = unmapped_vaddr();
+    KT_DO(faulter(t, do_load, old));
+    KT_TRUE(!kt_wait_done(t, 5)); /* blocked sending its fault on the endpoint */
+    /* a new fault handler for later, then the old endpoint goes away entirely */
+    KT_DO(kt_thread_set_fault_ep(t, other.ep, KT_PRIO));
+    KT_OK(seL4_CNode_Revoke(KT_ROOT, h.ep, KT_DEPTH));
+    KT_OK(seL4_CNode_Delete(KT_ROOT, h.ep, KT_DEPTH));
+    seL4_MessageInfo_t info = await_fault(t, &other, NULL);
+    KT_EQ(seL4_MessageInfo_get_label(info), 0); /* it did not run the load again */
+    seL4_UserContext regs;
+    KT_OK(seL4_TCB_ReadRegisters(t->tcb, 0, 0, 1, &regs));
+    KT_EQ(regs.pc, (seL4_Word)fv_load_insn);
+    /* Resume runs the load again: now the fault goes to the new handler */
+    KT_OK(seL4_TCB_Resume(t->tcb));
+    info = await_fault(t, &other, NULL);
+    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    KT_MR(seL4_VMFault_IP, (seL4_Word)fv_load_insn);
+}
+
+KTEST(fault_pending_badged_send_cancelled_leaves_thread_inactive)
+{
+    handler_t h, other;
+    kt_thread_t *t = helper(0);
+    KT_DO(handler_new(&h));
+    KT_DO(handler_new(&other));
+    KT_CAP(badged, kt_mint(h.ep, seL4_AllRights, 0x99));
+    t->arg[0] = unmapped_vaddr();
+    KT_DO(faulter(t, do_load, badged));
+    KT_TRUE(!kt_wait_done(t, 5));
+    KT_DO(kt_thread_set_fault_ep(t, other.ep, KT_PRIO));
+    KT_OK(seL4_CNode_CancelBadgedSends(KT_ROOT, badged, KT_DEPTH));
+    seL4_MessageInfo_t info = await_fault(t, &other, NULL);
+    KT_EQ(seL4_MessageInfo_get_label(info), 0);
+    info = await_fault(t, &h, NULL);
+    KT_EQ(seL4_MessageInfo_get_label(info), 0); /* the cancelled fault is gone */
+    KT_OK(seL4_TCB_Resume(t->tcb));
+    info = await_fault(t, &other, NULL);
+    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+}
