@@ -1513,3 +1513,50 @@ KTEST(fault_pending_badged_send_cancelled_leaves_thread_inactive)
     info = await_fault(t, &other, NULL);
     KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
 }
+
+KTEST(fault_resume_while_waiting_for_reply_restarts)
+{
+    /* Resume of a thread blocked on its fault reply cancels the fault and re-runs the
+     * instruction; the late reply then finds nobody */
+    handler_t h;
+    kt_thread_t *t = helper(0);
+    KT_DO(handler_new(&h));
+    seL4_Word v = unmapped_vaddr();
+    t->arg[0] = v;
+    KT_DO(faulter(t, do_load, h.ep));
+    seL4_MessageInfo_t info = await_fault(t, &h, NULL);
+    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    KT_CAP(f, kt_alloc(seL4_RISCV_4K_Page, 0));
+    KT_DO(kt_map(f, seL4_CapInitThreadVSpace, v, seL4_ReadWrite, 0));
+    *(volatile seL4_Word *)v = 0x4e5;
+    KT_OK(seL4_TCB_Resume(t->tcb));
+    KT_TRUE(kt_wait_done(t, 20));
+    KT_EQ(t->result[0], 0x4e5);
+    reply_empty(&h, 0); /* nobody waits on the reply any more: nothing happens */
+}
+
+KTEST(fault_thread_without_vspace_faults_on_first_fetch)
+{
+    /* a TCB never given a VSpace runs on the kernel's table: its first fetch faults */
+    handler_t h;
+    KT_DO(handler_new(&h));
+    KT_CAP(tcb, kt_alloc(seL4_TCBObject, 0));
+    KT_CAP(sc, kt_alloc(seL4_SchedContextObject, 8));
+    KT_OK(seL4_SchedControl_ConfigureFlags(kt_sched_control(), sc, 10000, 10000, 0, 0, 0));
+    KT_OK(seL4_TCB_SetSchedParams(tcb, seL4_CapInitThreadTCB, KT_PRIO, KT_PRIO, sc, h.ep));
+    seL4_UserContext regs;
+    kt_memset(&regs, 0, sizeof(regs));
+    regs.pc = (seL4_Word)fv_load;
+    KT_OK(seL4_TCB_WriteRegisters(tcb, 1, 0, 1, &regs));
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_MessageInfo_new(0, 0, 0, 0);
+    for (int i = 0; i < 50 && seL4_MessageInfo_get_label(info) == 0; i++) {
+        seL4_Yield();
+        info = seL4_NBRecv(h.ep, &badge, h.reply);
+    }
+    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    KT_MR(seL4_VMFault_IP, (seL4_Word)fv_load);
+    KT_MR(seL4_VMFault_Addr, (seL4_Word)fv_load);
+    KT_MR(seL4_VMFault_PrefetchFault, 1);
+    KT_MR(seL4_VMFault_FSR, FSR_INSN);
+}
