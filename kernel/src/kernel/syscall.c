@@ -115,13 +115,19 @@ static exception_t handle_invocation(bool is_call, bool blocking, bool can_donat
                  cap_rights(c) & RIGHT_GRANT_REPLY, can_donate, blocking, is_call);
         return EXCEPTION_NONE;
     case CAP_NOTIFICATION:
+        /* seL4 decodes a signal like any invocation: no Write right is an InvalidCapability
+         * error (a reply only for Call, never a fault); success replies empty to a Call */
         if (!(cap_rights(c) & RIGHT_WRITE)) {
-            cur_lookup_fault = (struct lookup_fault){LOOKUP_MISSING_CAPABILITY, 0, 0, 0};
-            if (blocking)
-                cap_fault(t, cptr, false);
+            err_invalid_cap(0);
+            if (is_call)
+                reply_error(t, inv.ipcbuf);
             return EXCEPTION_NONE;
         }
         ntfn_signal(cap_kptr(c), cap_badge(c));
+        if (is_call && t->state == TS_RUNNING) {
+            *reg(t, BADGE_REG) = 0;
+            *reg(t, MSGINFO_REG) = msginfo_new(0, 0, 0, 0);
+        }
         return EXCEPTION_NONE;
     case CAP_REPLY:
         ipc_reply(t, cap_kptr(c), cap_reply_can_grant(c));

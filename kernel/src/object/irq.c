@@ -42,9 +42,11 @@ void irq_handler_finalise(word_t irq)
 
 static exception_t issue(struct invocation *inv, word_t irq, word_t index, word_t depth)
 {
+    /* seL4's maxIRQ (the reported bound) is its core timer IRQ, numbered right after the
+     * last PLIC source; only the PLIC sources themselves can be issued */
     word_t max = plic_max_irq();
     if (irq == 0 || irq > max)
-        return err_range(1, max);
+        return err_range(1, max + 1);
     if (irq_states[irq] != IRQ_INACTIVE)
         return err_revoke_first();
     struct cte *dest;

@@ -1,4 +1,5 @@
 #include "quant.h"
+#include <stddef.h>
 
 /* frexp for finite positive or negative doubles, done on the bits so no libm is needed. */
 static double frexp_bits(double v, int *e)
@@ -68,5 +69,47 @@ void ml_activation_range(int act, float scale, int32_t zp, int32_t *lo, int32_t 
         int32_t a = quantize_act(-1.0f, scale, zp), b = quantize_act(1.0f, scale, zp);
         *lo = a > qmin ? a : qmin;
         *hi = b < qmax ? b : qmax;
+    }
+}
+
+ml_rq_plan ml_rq_prepare(const ml_requant_t *q, int32_t n, ml_rq_chan *ch)
+{
+    ml_rq_plan plan = { ch, ML_RQ_RIGHT_POS };
+    for (int32_t i = 0; i < n; i++) {
+        const int32_t c = i & q->channel_mask, s = q->shift[c];
+        if (s > 0) return (ml_rq_plan){ NULL, ML_RQ_GENERIC };
+        if (s == 0) plan.kind = ML_RQ_RIGHT;
+        ch[i].m = q->mult[c];
+        ch[i].e = -s;
+    }
+    return plan;
+}
+
+void ml_requant_row(const ml_requant_t *q, const ml_rq_plan *plan, const int32_t *acc, int32_t n,
+                    int8_t *out)
+{
+    const ml_rq_chan *const ch = plan->ch;
+    const int32_t zp = q->zp, lo = q->lo, hi = q->hi;
+    if (plan->kind == ML_RQ_RIGHT_POS) {
+        for (int32_t i = 0; i < n; i++) {
+            const int32_t e = ch[i].e;
+            const int64_t v = ((int64_t)acc[i] * ch[i].m + (1LL << 30)) >> 31; /* SRDHM, fits int32 */
+            int32_t y = (int32_t)((v + (((int64_t)1 << e) >> 1) + (v >> 63)) >> e) + zp;
+            y = y < lo ? lo : y;
+            y = y > hi ? hi : y;
+            out[i] = (int8_t)y;
+        }
+    } else if (plan->kind == ML_RQ_RIGHT) {
+        for (int32_t i = 0; i < n; i++) {
+            const int32_t e = ch[i].e;
+            const int64_t v = ((int64_t)acc[i] * ch[i].m + (1LL << 30)) >> 31;
+            const int64_t h = ((int64_t)1 << e) >> 1, em = -(int64_t)(e > 0);
+            int32_t y = (int32_t)((v + h + ((v >> 63) & em)) >> e) + zp;
+            y = y < lo ? lo : y;
+            y = y > hi ? hi : y;
+            out[i] = (int8_t)y;
+        }
+    } else {
+        for (int32_t i = 0; i < n; i++) out[i] = ml_requant8(q, i, acc[i]);
     }
 }

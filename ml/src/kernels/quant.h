@@ -31,6 +31,44 @@ static inline int32_t ml_mbqm(int32_t x, int32_t mult, int shift)
     return ml_rdbpot(ml_srdhm((int32_t)((uint32_t)x << left), mult), right);
 }
 
+/* Requantization constants of one operator copied into locals: the int8 output stores may
+ * alias anything, so reading them through the op record would reload them per output. */
+typedef struct {
+    const int32_t *mult;
+    const int8_t *shift;
+    int32_t channel_mask, zp, lo, hi; /* channel_mask: -1 per-channel, 0 per-tensor */
+} ml_requant_t;
+
+static inline int8_t ml_requant8(const ml_requant_t *q, int32_t oc, int32_t acc)
+{
+    const int32_t i = oc & q->channel_mask;
+    int32_t v = ml_mbqm(acc, q->mult[i], q->shift[i]) + q->zp;
+    return (int8_t)(v < q->lo ? q->lo : v > q->hi ? q->hi : v);
+}
+
+/* Per-channel constants of the fast requantization, valid when the channel's shift is <= 0
+ * (a right shift e = -shift, as for every conv/FC of the core models):
+ *   y = clamp(((SRDHM(acc, m) + h + (sign(SRDHM) & em)) >> e) + zp)
+ * with h = 2^(e-1) (0 for e = 0) and em = -1 for e > 0, else 0: RDBPOT without a branch.
+ * h and em are derived from e in the loop: storing them too would cost 8 more bytes of
+ * arena per channel for 5 instructions per output.
+ * The multipliers are never negative (ml_quantize_multiplier), so SRDHM cannot saturate. */
+typedef struct { int32_t m, e; } ml_rq_chan;   /* 8 bytes a channel of scratch */
+
+/* How a row is requantized: through ch (kind RIGHT: every channel shifts right or not at
+ * all; kind RIGHT_POS: every channel shifts right by at least 1, so RDBPOT needs no e > 0
+ * mask) or, kind GENERIC, by ml_requant8 (some channel shifts left). */
+enum { ML_RQ_GENERIC, ML_RQ_RIGHT, ML_RQ_RIGHT_POS };
+typedef struct { const ml_rq_chan *ch; int kind; } ml_rq_plan;
+
+/* Fills ch[0..n) for output channels 0..n-1 and says which kind applies. */
+ml_rq_plan ml_rq_prepare(const ml_requant_t *q, int32_t n, ml_rq_chan *ch);
+
+/* out[i] = clamp(MBQM(acc[i], mult, shift of channel i) + zp) for channels 0..n-1: the same
+ * values as ml_requant8. */
+void ml_requant_row(const ml_requant_t *q, const ml_rq_plan *plan, const int32_t *acc, int32_t n,
+                    int8_t *out);
+
 /* QuantizeMultiplier: M = mult * 2^(shift-31). Returns 0 when M is not finite/negative. */
 int ml_quantize_multiplier(double m, int32_t *mult, int *shift);
 /* Round half away from zero, saturating to int32 (TfLiteRound on float). */

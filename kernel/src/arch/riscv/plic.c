@@ -29,10 +29,15 @@ void plic_enable(word_t irq, bool on)
     if (irq == 0 || irq > plic_ndev)
         return;
     volatile uint32_t *w = reg32(ENABLE(PLIC_CTX) + 4 * (irq / 32));
-    if (on)
+    if (on) {
         *w |= 1U << (irq % 32);
-    else
+        /* A source that became pending while masked must reach the hart now. QEMU's PLIC
+         * model re-evaluates its output only on claim/complete/threshold writes, not on
+         * enable writes: rewrite the (unchanged) threshold. Harmless on real hardware. */
+        *reg32(THRESHOLD(PLIC_CTX)) = 0;
+    } else {
         *w &= ~(1U << (irq % 32));
+    }
 }
 
 word_t plic_claim(void) { return *reg32(CLAIM(PLIC_CTX)); }
