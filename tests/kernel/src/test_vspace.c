@@ -864,3 +864,46 @@ KTEST(vspace_asid_pool_copy_survives_delete_of_original)
     KT_CAP(f, kt_alloc(seL4_RISCV_4K_Page, 0));
     KT_DO(kt_map(f, vs, V_FREE, seL4_ReadWrite, 0));
 }
+
+KTEST(vspace_moved_frame_cap_keeps_its_mapping)
+{
+    /* Move is not a derivation: the mapping travels with the cap */
+    KT_CAP(f, kt_alloc(seL4_RISCV_4K_Page, 0));
+    seL4_Word a = kt_vaddr_pages(1), b = kt_vaddr_pages(1);
+    KT_DO(kt_map(f, seL4_CapInitThreadVSpace, a, seL4_ReadWrite, 0));
+    *word_at(a) = 0x3e;
+    seL4_CPtr moved = kt_slot();
+    KT_OK(seL4_CNode_Move(KT_ROOT, moved, KT_DEPTH, KT_ROOT, f, KT_DEPTH));
+    KT_EQ(*word_at(a), 0x3e);
+    KT_ERR(map(moved, seL4_CapInitThreadVSpace, b, seL4_ReadWrite), seL4_InvalidArgument);
+    KT_OK(seL4_RISCV_Page_Unmap(moved));
+    KT_CAP(g, kt_alloc(seL4_RISCV_4K_Page, 0));
+    KT_OK(map(g, seL4_CapInitThreadVSpace, a, seL4_ReadWrite));
+}
+
+KTEST(vspace_fill_one_page_table)
+{
+    /* all 512 entries of one level-0 table, then all of them unmapped again */
+    KT_CAP(vs, vspace_new());
+    seL4_Word base = V_FREE + (9ul << 21);
+    KT_DO(pt_at(vs, base) == 0);
+    KT_DO(pt_at(vs, base) == 0);
+    seL4_CPtr first = kt_slot();
+    for (int i = 1; i < 512; i++) {
+        kt_slot();
+    }
+    KT_OK(seL4_Untyped_Retype(kt_pool, seL4_RISCV_4K_Page, 0, KT_ROOT, 0, 0, first, 256));
+    KT_OK(seL4_Untyped_Retype(kt_pool, seL4_RISCV_4K_Page, 0, KT_ROOT, 0, 0, first + 256, 256));
+    for (seL4_Word i = 0; i < 512; i++) {
+        KT_OK(map(first + i, vs, base + (i << 12), seL4_ReadWrite));
+    }
+    KT_CAP(extra, kt_alloc(seL4_RISCV_4K_Page, 0));
+    KT_ERR(map(extra, vs, base + (511ul << 12), seL4_ReadWrite), seL4_DeleteFirst);
+    /* the next 2 MiB has no level-0 table */
+    KT_ERR(map(extra, vs, base + (512ul << 12), seL4_ReadWrite), seL4_FailedLookup);
+    KT_MR(2, BITS_LEFT_L1);
+    for (seL4_Word i = 0; i < 512; i++) {
+        KT_OK(seL4_RISCV_Page_Unmap(first + i));
+    }
+    KT_OK(map(extra, vs, base + (511ul << 12), seL4_ReadWrite));
+}
