@@ -1560,3 +1560,37 @@ KTEST(fault_thread_without_vspace_faults_on_first_fetch)
     KT_MR(seL4_VMFault_PrefetchFault, 1);
     KT_MR(seL4_VMFault_FSR, FSR_INSN);
 }
+
+KTEST(fault_vm_fetch_straddling_into_unmapped_page)
+{
+    /* a 32-bit instruction in the last two bytes of a page: IP is where it starts, Addr the
+     * missing page its second half is on; mapping that page and replying completes it */
+    handler_t h;
+    kt_thread_t *t = helper(0);
+    KT_DO(handler_new(&h));
+    seL4_Word v = mapped_page(NULL, seL4_ReadWrite, seL4_RISCV_Default_VMAttributes);
+    KT_NE(v, 0);
+    kt_vaddr_pages(1); /* keep the next page free */
+    seL4_Word next = v + 4096;
+    volatile uint16_t *tail = (volatile uint16_t *)(next - 2);
+    *tail = (uint16_t)(RV_LI_A0_42 & 0xffff);
+    __asm__ volatile("fence.i" ::: "memory");
+    t->arg[0] = next - 2;
+    KT_DO(faulter(t, do_jump, h.ep));
+    seL4_MessageInfo_t info = await_fault(t, &h, NULL);
+    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    KT_MR(seL4_VMFault_IP, next - 2);
+    KT_MR(seL4_VMFault_Addr, next);
+    KT_MR(seL4_VMFault_PrefetchFault, 1);
+    KT_MR(seL4_VMFault_FSR, FSR_INSN);
+    KT_CAP(f, kt_alloc(seL4_RISCV_4K_Page, 0));
+    KT_DO(kt_map(f, seL4_CapInitThreadVSpace, next, seL4_ReadWrite, 0));
+    volatile uint16_t *head = (volatile uint16_t *)next;
+    head[0] = (uint16_t)(RV_LI_A0_42 >> 16);
+    head[1] = (uint16_t)(RV_RET & 0xffff);
+    head[2] = (uint16_t)(RV_RET >> 16);
+    __asm__ volatile("fence.i" ::: "memory");
+    reply_empty(&h, 0);
+    KT_TRUE(kt_wait_done(t, 20));
+    KT_EQ(t->result[0], 42);
+}
