@@ -907,3 +907,106 @@ KTEST(vspace_fill_one_page_table)
     }
     KT_OK(map(extra, vs, base + (511ul << 12), seL4_ReadWrite));
 }
+
+/* ================================================================ robustness */
+
+static uint64_t rng_state;
+
+static uint64_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static seL4_Word pick_vaddr(void)
+{
+    static const seL4_Word interesting[] = {
+        0, 0x1000, 0x200000, 0x40000000, V_FREE, V_FREE + 0x1000, V_FREE + 0x200000,
+        V_FREE + 0x800, seL4_UserTop - 0x1000, seL4_UserTop - 0x200000, seL4_UserTop - 0x40000000,
+        seL4_UserTop, 1ul << 38, 1ul << 39, 0xffffffc000000000ul, ~0ul, ~0xffful,
+    };
+    uint64_t r = rng();
+    if (r & 1) {
+        return interesting[(r >> 1) % (sizeof(interesting) / sizeof(interesting[0]))];
+    }
+    /* random, mostly inside a few GiB of V_FREE and page aligned */
+    seL4_Word v = V_FREE + ((r >> 8) & 0xffffffffful);
+    return (r & 2) ? v : v & ~0xffful;
+}
+
+KTEST(vspace_random_invocations_leave_the_kernel_sound)
+{
+    /* thousands of VSpace invocations with arbitrary caps and arguments: whatever each one
+     * answers, the kernel keeps working and every mapping can be undone */
+    enum { NCAPS = 12 };
+    seL4_CPtr caps[NCAPS];
+    KT_CAP(vs1, vspace_new());
+    KT_CAP(vs2, vspace_new());
+    KT_CAP(loose, kt_alloc(seL4_RISCV_PageTableObject, 0));
+    /* a notification, not an endpoint: a Call on an endpoint would be IPC and block */
+    KT_CAP(ntfn, kt_alloc(seL4_NotificationObject, 0));
+    KT_CAP(ut, kt_alloc_untyped(12));
+    seL4_CPtr pool = kt_slot();
+    KT_OK(seL4_RISCV_ASIDControl_MakePool(seL4_CapASIDControl, ut, KT_ROOT, pool, KT_DEPTH));
+    caps[0] = vs1;
+    caps[1] = vs2;
+    caps[2] = loose;
+    caps[3] = ntfn;
+    caps[4] = pool;
+    for (int i = 5; i < 9; i++) {
+        KT_CAP(f, kt_alloc(seL4_RISCV_4K_Page, 0));
+        caps[i] = f;
+    }
+    KT_CAP(mega, kt_alloc(seL4_RISCV_Mega_Page, 0));
+    caps[9] = mega;
+    KT_CAP(pt1, kt_alloc(seL4_RISCV_PageTableObject, 0));
+    KT_CAP(pt2, kt_alloc(seL4_RISCV_PageTableObject, 0));
+    caps[10] = pt1;
+    caps[11] = pt2;
+    rng_state = 0x9e3779b97f4a7c15ul;
+    int ok = 0;
+    for (int i = 0; i < 3000; i++) {
+        uint64_t r = rng();
+        seL4_CPtr target = caps[r % NCAPS], other = caps[(r >> 8) % NCAPS];
+        /* the root task's own VSpace is never among the caps */
+        seL4_Word vaddr = pick_vaddr();
+        seL4_Error err;
+        switch ((r >> 16) % 7) {
+        case 0:
+        case 1:
+            err = seL4_RISCV_Page_Map(target, other, vaddr, seL4_CapRights_new(0, 0, (r >> 20) & 1, (r >> 21) & 1),
+                                      (seL4_RISCV_VMAttributes)((r >> 22) & 3));
+            break;
+        case 2:
+            err = seL4_RISCV_Page_Unmap(target);
+            break;
+        case 3:
+        case 4:
+            err = seL4_RISCV_PageTable_Map(target, other, vaddr, 0);
+            break;
+        case 5:
+            err = seL4_RISCV_PageTable_Unmap(target);
+            break;
+        default:
+            err = seL4_RISCV_ASIDPool_Assign(target, other);
+            break;
+        }
+        if (err == seL4_NoError) {
+            ok++;
+        }
+        KT_LE(err, seL4_NotEnoughMemory);
+    }
+    KT_GE(ok, 10);
+    /* everything can be taken down again, and memory still works */
+    for (int i = 0; i < NCAPS; i++) {
+        seL4_RISCV_Page_Unmap(caps[i]);
+        seL4_RISCV_PageTable_Unmap(caps[i]);
+    }
+    KT_CAP(f, kt_alloc(seL4_RISCV_4K_Page, 0));
+    seL4_Word v = kt_vaddr_pages(1);
+    KT_DO(kt_map(f, seL4_CapInitThreadVSpace, v, seL4_ReadWrite, 0));
+    *word_at(v) = 0x50d;
+    KT_EQ(*word_at(v), 0x50d);
+}
