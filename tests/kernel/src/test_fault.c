@@ -1594,3 +1594,136 @@ KTEST(fault_vm_fetch_straddling_into_unmapped_page)
     KT_TRUE(kt_wait_done(t, 20));
     KT_EQ(t->result[0], 42);
 }
+
+/* ================================================================ every trap a user can raise */
+
+#define SWEEP_CODE 0x100000000ul           /* the instruction page in the sweep's VSpace */
+#define SWEEP_DATA (SWEEP_CODE + 0x2000)   /* a data page there */
+#define SWEEP_HOLE (SWEEP_CODE + 0x10000)  /* nothing mapped */
+#define SWEEP_KERNEL 0xffffffc080200000ul
+
+/* What one instruction does in U-mode under seL4: nothing (0), a UserException with this
+ * scause, or a VMFault with this FSR and address register. */
+typedef struct {
+    uint32_t insn;
+    seL4_Word label, detail;
+    int addr_reg; /* 10 = a0 (kernel), 11 = a1 (hole), 0: no address to check */
+} sweep_t;
+
+static const sweep_t sweep[] = {
+    {0x10200073u, seL4_Fault_UserException, SCAUSE_ILLEGAL, 0},    /* sret */
+    {0x30200073u, seL4_Fault_UserException, SCAUSE_ILLEGAL, 0},    /* mret */
+    {0x10500073u, seL4_Fault_UserException, SCAUSE_ILLEGAL, 0},    /* wfi */
+    {0x12000073u, seL4_Fault_UserException, SCAUSE_ILLEGAL, 0},    /* sfence.vma */
+    {0x10001073u, seL4_Fault_UserException, SCAUSE_ILLEGAL, 0},    /* csrw sstatus, zero */
+    {0x180027f3u, seL4_Fault_UserException, SCAUSE_ILLEGAL, 0},    /* csrr a5, satp */
+    {0x10501073u, seL4_Fault_UserException, SCAUSE_ILLEGAL, 0},    /* csrw stvec, zero */
+    {0x300027f3u, seL4_Fault_UserException, SCAUSE_ILLEGAL, 0},    /* csrr a5, mstatus */
+    {0xc0001073u, seL4_Fault_UserException, SCAUSE_ILLEGAL, 0},    /* unimp (write cycle) */
+    {0x00000000u, seL4_Fault_UserException, SCAUSE_ILLEGAL, 0},    /* all zero */
+    {0xffffffffu, seL4_Fault_UserException, SCAUSE_ILLEGAL, 0},    /* all ones */
+    {0x00100073u, seL4_Fault_UserException, SCAUSE_BREAKPOINT, 0}, /* ebreak */
+    {0x00053783u, seL4_Fault_VMFault, FSR_LOAD, 10},               /* ld a5, 0(a0) */
+    {0x00f53023u, seL4_Fault_VMFault, FSR_STORE, 10},              /* sd a5, 0(a0) */
+    {0x1005b7afu, seL4_Fault_VMFault, FSR_LOAD, 11},               /* lr.d a5, (a1) */
+    {0x0005c783u, seL4_Fault_VMFault, FSR_LOAD, 11},               /* lbu a5, 0(a1) */
+    {0x00063783u, 0, 0, 0},                                        /* ld a5, 0(a2): misaligned, works */
+    {0x00f63023u, 0, 0, 0},                                        /* sd a5, 0(a2): misaligned, works */
+    {0x003027f3u, 0, 0, 0},                                        /* frcsr a5: lazy FPU */
+    {0x02f7f7d3u, 0, 0, 0},                                        /* fadd.d fa5, fa5, fa5 */
+    {0x0000100fu, 0, 0, 0},                                        /* fence.i */
+    {0x0ff0000fu, 0, 0, 0},                                        /* fence */
+    {0xc00027f3u, 0, 0, 0},                                        /* rdcycle a5 (scounteren) */
+};
+#define SWEEP_N (sizeof(sweep) / sizeof(sweep[0]))
+
+KTEST(fault_sweep_of_privileged_and_faulting_instructions)
+{
+    /* a thread in a VSpace of its own runs a page of single instructions; the root task
+     * checks each trap and steps the thread over it (a fault reply for exceptions,
+     * WriteRegisters for VM faults, whose replies carry no registers) */
+    handler_t h;
+    KT_DO(handler_new(&h));
+    KT_CAP(vs, kt_alloc(seL4_RISCV_PageTableObject, 0));
+    KT_OK(seL4_RISCV_ASIDPool_Assign(seL4_CapInitThreadASIDPool, vs));
+    seL4_CPtr code;
+    uint32_t *mine = (uint32_t *)mapped_page(&code, seL4_ReadWrite, seL4_RISCV_ExecuteNever);
+    KT_TRUE(mine != NULL);
+    for (unsigned i = 0; i < SWEEP_N; i++) {
+        mine[i] = sweep[i].insn;
+    }
+    mine[SWEEP_N] = 0x00100073u; /* ebreak: the end */
+    KT_CAP(code2, kt_copy(code, seL4_AllRights));
+    KT_DO(kt_map(code2, vs, SWEEP_CODE, seL4_CanRead, 0));
+    KT_CAP(data, kt_alloc(seL4_RISCV_4K_Page, 0));
+    KT_DO(kt_map(data, vs, SWEEP_DATA, seL4_ReadWrite, 0));
+    KT_CAP(cnode, kt_alloc(seL4_CapTableObject, 4));
+    KT_CAP(tcb, kt_alloc(seL4_TCBObject, 0));
+    KT_CAP(sc, kt_alloc(seL4_SchedContextObject, 8));
+    KT_OK(seL4_SchedControl_ConfigureFlags(kt_sched_control(), sc, 10000, 10000, 0, 0, 0));
+    seL4_Word guard = seL4_CNode_CapData_new(0, seL4_WordBits - 4).words[0];
+    KT_OK(seL4_TCB_Configure(tcb, cnode, guard, vs, 0, 0, 0));
+    KT_OK(seL4_TCB_SetSchedParams(tcb, seL4_CapInitThreadTCB, KT_PRIO, KT_PRIO, sc, h.ep));
+    seL4_UserContext regs;
+    kt_memset(&regs, 0, sizeof(regs));
+    regs.pc = SWEEP_CODE;
+    regs.sp = SWEEP_DATA + 0x800;
+    regs.a0 = SWEEP_KERNEL;
+    regs.a1 = SWEEP_HOLE;
+    regs.a2 = SWEEP_DATA + 0x101;
+    KT_OK(seL4_TCB_WriteRegisters(tcb, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs));
+
+    unsigned next = 0; /* the first instruction not yet accounted for */
+    for (int round = 0; round < 400; round++) {
+        seL4_Word badge = 0;
+        seL4_MessageInfo_t info = seL4_NBRecv(h.ep, &badge, h.reply);
+        seL4_Word label = seL4_MessageInfo_get_label(info);
+        if (label == 0) {
+            seL4_Yield();
+            continue;
+        }
+        seL4_Word ip = seL4_GetMR(0);
+        if (ip < SWEEP_CODE || ip > SWEEP_CODE + 4 * SWEEP_N || (ip & 3) != 0) {
+            KT_FAIL("fault (label %lu) at 0x%lx outside the sweep", label, ip);
+        }
+        unsigned i = (unsigned)((ip - SWEEP_CODE) / 4);
+        for (; next < i; next++) {
+            if (sweep[next].label != 0) {
+                KT_FAIL("instruction %u (0x%08x) did not trap", next, sweep[next].insn);
+            }
+        }
+        if (i == SWEEP_N) {
+            KT_EQ(label, seL4_Fault_UserException);
+            KT_MR(seL4_UserException_Number, SCAUSE_BREAKPOINT);
+            return; /* all accounted for */
+        }
+        if (label != sweep[i].label) {
+            KT_FAIL("instruction %u (0x%08x): fault label %lu, expected %lu", i, sweep[i].insn, label,
+                    sweep[i].label);
+        }
+        if (label == seL4_Fault_UserException) {
+            KT_EQ(seL4_MessageInfo_get_length(info), seL4_UserException_Length);
+            if (seL4_GetMR(seL4_UserException_Number) != sweep[i].detail) {
+                KT_FAIL("instruction %u (0x%08x): scause %lu, expected %lu", i, sweep[i].insn,
+                        seL4_GetMR(seL4_UserException_Number), sweep[i].detail);
+            }
+            KT_MR(seL4_UserException_SP, SWEEP_DATA + 0x800);
+            KT_MR(seL4_UserException_Code, 0);
+            seL4_SetMR(0, ip + 4);
+            seL4_SetMR(1, SWEEP_DATA + 0x800);
+            seL4_Send(h.reply, seL4_MessageInfo_new(0, 0, 0, 2));
+        } else {
+            KT_EQ(seL4_MessageInfo_get_length(info), seL4_VMFault_Length);
+            seL4_Word want = sweep[i].addr_reg == 10 ? SWEEP_KERNEL : SWEEP_HOLE;
+            if (seL4_GetMR(seL4_VMFault_FSR) != sweep[i].detail || seL4_GetMR(seL4_VMFault_Addr) != want) {
+                KT_FAIL("instruction %u (0x%08x): FSR %lu addr 0x%lx, expected %lu 0x%lx", i, sweep[i].insn,
+                        seL4_GetMR(seL4_VMFault_FSR), seL4_GetMR(seL4_VMFault_Addr), sweep[i].detail, want);
+            }
+            KT_MR(seL4_VMFault_PrefetchFault, 0);
+            regs.pc = ip + 4; /* only the first register (pc) is written */
+            KT_OK(seL4_TCB_WriteRegisters(tcb, 1, 0, 1, &regs));
+        }
+        next = i + 1;
+    }
+    KT_FAIL("the sweep stopped at instruction %u", next);
+}
