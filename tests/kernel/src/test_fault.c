@@ -1727,3 +1727,28 @@ KTEST(fault_sweep_of_privileged_and_faulting_instructions)
     }
     KT_FAIL("the sweep stopped at instruction %u", next);
 }
+
+KTEST(fault_reply_object_reused_cancels_the_fault)
+{
+    /* the handler receives again on the reply object that still waits for an answer: seL4
+     * cancels the faulter's IPC, which leaves it inactive (and the fault forgotten) */
+    handler_t h;
+    kt_thread_t *t = helper(0);
+    KT_DO(handler_new(&h));
+    seL4_Word v = unmapped_vaddr();
+    t->arg[0] = v;
+    KT_DO(faulter(t, do_load, h.ep));
+    seL4_MessageInfo_t info = await_fault(t, &h, NULL);
+    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    seL4_Word badge = 0;
+    info = seL4_NBRecv(h.ep, &badge, h.reply); /* nothing there, but the reply is taken back */
+    KT_EQ(seL4_MessageInfo_get_label(info), 0);
+    KT_CAP(f, kt_alloc(seL4_RISCV_4K_Page, 0));
+    KT_DO(kt_map(f, seL4_CapInitThreadVSpace, v, seL4_ReadWrite, 0));
+    *(volatile seL4_Word *)v = 0x2b;
+    reply_empty(&h, 0); /* too late: nobody waits on this reply */
+    KT_TRUE(!kt_wait_done(t, 10));
+    KT_OK(seL4_TCB_Resume(t->tcb));
+    KT_TRUE(kt_wait_done(t, 20));
+    KT_EQ(t->result[0], 0x2b);
+}
