@@ -1752,3 +1752,32 @@ KTEST(fault_reply_object_reused_cancels_the_fault)
     KT_TRUE(kt_wait_done(t, 20));
     KT_EQ(t->result[0], 0x2b);
 }
+
+static void many_unknown_syscalls(kt_thread_t *t)
+{
+    for (seL4_Word i = 0; i < t->arg[0]; i++) {
+        fv_unknown_syscall(sys_in, sys_out);
+        t->counter++;
+    }
+}
+
+KTEST(fault_storm_of_500_handled_faults)
+{
+    /* fault, reply, fault again: nothing accumulates in the kernel along the way */
+    handler_t h;
+    kt_thread_t *t = helper(0);
+    KT_DO(handler_new(&h));
+    set_sys_in(UNUSED_SYSCALL);
+    t->arg[0] = 500;
+    KT_DO(faulter(t, many_unknown_syscalls, h.ep));
+    for (int i = 0; i < 500; i++) {
+        seL4_MessageInfo_t info = await_fault(t, &h, NULL);
+        KT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
+        KT_MR(seL4_UnknownSyscall_FaultIP, (seL4_Word)fv_unknown_syscall_insn);
+        KT_EQ(t->counter, (seL4_Word)i);
+        seL4_SetMR(0, (seL4_Word)fv_unknown_syscall_insn + 4);
+        seL4_Send(h.reply, seL4_MessageInfo_new(0, 0, 0, 1));
+    }
+    KT_TRUE(kt_wait_done(t, 20));
+    KT_EQ(t->counter, 500);
+}
