@@ -120,7 +120,7 @@ static exception_t handle_invocation(bool is_call, bool blocking, bool can_donat
         if (!(cap_rights(c) & RIGHT_WRITE)) {
             err_invalid_cap(0);
             if (is_call)
-                reply_error(t, inv.ipcbuf);
+                reply_error(t, tcb_ipc_buffer_kptr_writable(t));
             return EXCEPTION_NONE;
         }
         ntfn_signal(cap_kptr(c), cap_badge(c));
@@ -147,7 +147,7 @@ static exception_t handle_invocation(bool is_call, bool blocking, bool can_donat
     /* the invoker may have suspended or deleted itself: only a running caller gets a reply */
     if (is_call && t->state == TS_RUNNING) {
         if (e == EXCEPTION_SYSCALL_ERROR)
-            reply_error(t, inv.ipcbuf);
+            reply_error(t, tcb_ipc_buffer_kptr_writable(t));
         else
             *reg(t, MSGINFO_REG) = msginfo_new(0, 0, 0, inv.result_len);
     }

@@ -1781,3 +1781,29 @@ KTEST(fault_storm_of_500_handled_faults)
     KT_TRUE(kt_wait_done(t, 20));
     KT_EQ(t->counter, 500);
 }
+
+KTEST(fault_handler_with_read_only_ipc_buffer_gets_four_mrs)
+{
+    /* the kernel may not write a fault message into a buffer mapped through a read-only
+     * frame cap: seL4 stops at the registers, as for a handler without a buffer */
+    handler_t h;
+    kt_thread_t *hd = helper(0), *t = helper(1);
+    KT_DO(handler_new(&h));
+    KT_DO(kt_thread_new(hd, bufferless_handler, KT_PRIO));
+    hd->arg[0] = h.ep;
+    hd->arg[1] = h.reply;
+    KT_CAP(ro, kt_copy(hd->ipc_frame, seL4_CanRead));
+    KT_OK(seL4_TCB_SetIPCBuffer(hd->tcb, hd->ipc_vaddr, ro));
+    seL4_Word *buf = (seL4_Word *)hd->ipc_vaddr;
+    buf[1 + seL4_UnknownSyscall_Syscall] = 0x5e5e;
+    KT_DO(kt_thread_start(hd));
+    kt_wait_done(hd, 3);
+    set_sys_in(UNUSED_SYSCALL);
+    KT_DO(faulter(t, do_unknown_syscall, h.ep));
+    KT_TRUE(kt_wait_done(hd, 20));
+    seL4_MessageInfo_t info = {{hd->result[0]}};
+    KT_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_UnknownSyscall);
+    KT_EQ(seL4_MessageInfo_get_length(info), 4);
+    KT_EQ(hd->result[1], (seL4_Word)fv_unknown_syscall_insn);
+    KT_EQ(buf[1 + seL4_UnknownSyscall_Syscall], 0x5e5e);
+}

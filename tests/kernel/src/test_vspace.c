@@ -1009,3 +1009,99 @@ KTEST(vspace_random_invocations_leave_the_kernel_sound)
     *word_at(v) = 0x50d;
     KT_EQ(*word_at(v), 0x50d);
 }
+
+/* ================================================================ IPC buffer rights */
+
+/* Receives once on arg[0] (reply object arg[1]); records the length, MR0..MR3 as registers
+ * and what its own buffer then holds at MR4..MR9. */
+static void receive_long(kt_thread_t *t)
+{
+    seL4_Word badge = 0, m[4] = {0, 0, 0, 0};
+    seL4_MessageInfo_t info = seL4_RecvWithMRs(t->arg[0], &badge, &m[0], &m[1], &m[2], &m[3], t->arg[1]);
+    t->result[0] = seL4_MessageInfo_get_length(info);
+    t->result[1] = m[0];
+    t->result[2] = m[3];
+    t->result[3] = seL4_GetMR(4);
+    t->result[4] = seL4_GetMR(9);
+}
+
+static void send_long(kt_thread_t *t)
+{
+    for (int i = 0; i < 10; i++) {
+        seL4_SetMR(i, 100 + (seL4_Word)i);
+    }
+    seL4_Send(t->arg[0], seL4_MessageInfo_new(0, 0, 0, 10));
+}
+
+static int helper_with_buffer_rights(kt_thread_t *t, void (*fn)(kt_thread_t *), seL4_CapRights_t rights)
+{
+    if (kt_thread_new(t, fn, KT_PRIO) != 0) {
+        return -1;
+    }
+    seL4_CPtr limited = kt_copy(t->ipc_frame, rights);
+    if (limited == 0) {
+        return -1;
+    }
+    seL4_Error err = seL4_TCB_SetIPCBuffer(t->tcb, t->ipc_vaddr, limited);
+    if (err != seL4_NoError) {
+        kt_fail(__FILE__, __LINE__, "SetIPCBuffer: %s", kt_err_name(err));
+        return -1;
+    }
+    return 0;
+}
+
+KTEST(vspace_read_only_ipc_buffer_is_not_written_by_a_receive)
+{
+    /* seL4 writes a received message into an IPC buffer only through a read-write frame
+     * cap: with a read-only one the message stops at the registers */
+    kt_thread_t *t = &kt_threads[0];
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    KT_DO(helper_with_buffer_rights(t, receive_long, seL4_CanRead));
+    t->arg[0] = ep;
+    t->arg[1] = reply;
+    seL4_Word *buf = (seL4_Word *)t->ipc_vaddr;
+    buf[1 + 4] = 0x5e5e;
+    buf[1 + 9] = 0x5e5e;
+    KT_DO(kt_thread_start(t));
+    kt_wait_done(t, 3); /* it waits in Recv */
+    for (int i = 0; i < 10; i++) {
+        seL4_SetMR(i, 100 + (seL4_Word)i);
+    }
+    seL4_Send(ep, seL4_MessageInfo_new(0, 0, 0, 10));
+    KT_TRUE(kt_wait_done(t, 20));
+    KT_EQ(t->result[0], 4);
+    KT_EQ(t->result[1], 100);
+    KT_EQ(t->result[2], 103);
+    KT_EQ(t->result[3], 0x5e5e);
+    KT_EQ(t->result[4], 0x5e5e);
+}
+
+KTEST(vspace_read_only_ipc_buffer_still_sends)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    KT_DO(helper_with_buffer_rights(t, send_long, seL4_CanRead));
+    t->arg[0] = ep;
+    KT_DO(kt_thread_start(t));
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_length(info), 10);
+    KT_MR(4, 104);
+    KT_MR(9, 109);
+}
+
+KTEST(vspace_kernel_only_ipc_buffer_sends_only_registers)
+{
+    kt_thread_t *t = &kt_threads[0];
+    KT_CAP(ep, kt_alloc(seL4_EndpointObject, 0));
+    KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
+    KT_DO(helper_with_buffer_rights(t, send_long, seL4_NoRights));
+    t->arg[0] = ep;
+    KT_DO(kt_thread_start(t));
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge, reply);
+    KT_EQ(seL4_MessageInfo_get_length(info), 4);
+    KT_MR(3, 103);
+}
