@@ -107,9 +107,10 @@ void tcb_finalise(struct tcb *t);
 /* K1 (src/arch/riscv/vspace.c): kernel pointer to the thread's IPC buffer (the frame cap in
  * TCB_IPC_BUFFER_SLOT + the offset of t->ipc_buffer in it), or NULL if it has none. */
 word_t *tcb_ipc_buffer_kptr(struct tcb *t);
-/* The same for the kernel to write into (a received message, results): NULL unless the
- * frame cap is read-write. tcb_ipc_buffer_kptr is for reading (a read-only cap will do). */
-word_t *tcb_ipc_buffer_kptr_writable(struct tcb *t);
+/* src/object/tcb.c: the IPC buffer the kernel may write into (seL4 lookupIPCBuffer with
+ * isReceiver): only through a read-write frame cap, else NULL. Replies, received messages
+ * and received caps go through this one; a read-only buffer can still be sent from. */
+word_t *tcb_ipc_buffer_for_receive(struct tcb *t);
 /* Decode the TCB invocations (labels 2..17). */
 struct invocation;
 exception_t decode_tcb_invocation(struct invocation *inv);

@@ -22,8 +22,7 @@ struct cte *inv_extra_cap(const struct invocation *inv, unsigned i)
 
 void inv_set_result(struct invocation *inv, unsigned i, word_t v)
 {
-    /* results are written only through a read-write IPC buffer cap (seL4 lookupIPCBuffer) */
-    word_t *buf = i < MSG_REGISTERS_IN_CPU ? NULL : tcb_ipc_buffer_kptr_writable(inv->thread);
+    word_t *buf = i < MSG_REGISTERS_IN_CPU ? NULL : tcb_ipc_buffer_for_receive(inv->thread);
     if (i < MSG_REGISTERS_IN_CPU)
         inv->thread->ctx.regs[MR_REG(i)] = v;
     else if (buf && i < MSG_MAX_LENGTH)

@@ -80,7 +80,7 @@ static void do_normal_transfer(struct tcb *sender, struct endpoint *ep, word_t b
                                bool can_grant, struct tcb *receiver)
 {
     word_t info = sender->ctx.regs[MSGINFO_REG];
-    word_t *sbuf = ipc_buffer(sender), *rbuf = tcb_ipc_buffer_kptr_writable(receiver);
+    word_t *sbuf = ipc_buffer(sender), *rbuf = tcb_ipc_buffer_for_receive(receiver);
     word_t length = msginfo_length(info);
     if (length > MSG_MAX_LENGTH) {
         length = MSG_MAX_LENGTH;
@@ -107,7 +107,7 @@ static void do_normal_transfer(struct tcb *sender, struct endpoint *ep, word_t b
 
 static void do_fault_transfer(struct tcb *sender, struct tcb *receiver, word_t badge)
 {
-    word_t *rbuf = tcb_ipc_buffer_kptr_writable(receiver);
+    word_t *rbuf = tcb_ipc_buffer_for_receive(receiver);
     const struct fault *f = &sender->fault;
     const word_t *r = sender->ctx.regs;
     word_t mr[MSG_REGISTERS_IN_CPU + 8];

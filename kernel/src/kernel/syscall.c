@@ -42,6 +42,7 @@ static unsigned put_lookup_fault(struct tcb *t, word_t *buf, unsigned first)
 /* Reply to a Call on a kernel object with the error in the label (abi.md section 5). */
 static void reply_error(struct tcb *t, word_t *buf)
 {
+    buf = buf ? tcb_ipc_buffer_for_receive(t) : NULL; /* replies need a writable buffer */
     const struct syscall_error *e = &cur_syscall_error;
     unsigned n = 0;
     switch (e->type) {
@@ -120,7 +121,7 @@ static exception_t handle_invocation(bool is_call, bool blocking, bool can_donat
         if (!(cap_rights(c) & RIGHT_WRITE)) {
             err_invalid_cap(0);
             if (is_call)
-                reply_error(t, tcb_ipc_buffer_kptr_writable(t));
+                reply_error(t, inv.ipcbuf);
             return EXCEPTION_NONE;
         }
         ntfn_signal(cap_kptr(c), cap_badge(c));
@@ -147,7 +148,7 @@ static exception_t handle_invocation(bool is_call, bool blocking, bool can_donat
     /* the invoker may have suspended or deleted itself: only a running caller gets a reply */
     if (is_call && t->state == TS_RUNNING) {
         if (e == EXCEPTION_SYSCALL_ERROR)
-            reply_error(t, tcb_ipc_buffer_kptr_writable(t));
+            reply_error(t, inv.ipcbuf);
         else
             *reg(t, MSGINFO_REG) = msginfo_new(0, 0, 0, inv.result_len);
     }

@@ -12,6 +12,15 @@ _Static_assert(offsetof(struct tcb, ctx) == 0, "trap.S finds the context at the 
 _Static_assert(offsetof(struct user_context, fregs) == CTX_OFFSET_FREGS, "fpu.S layout");
 _Static_assert(offsetof(struct user_context, fcsr) == CTX_OFFSET_FCSR, "fpu.S layout");
 
+word_t *tcb_ipc_buffer_for_receive(struct tcb *t)
+{
+    cap_t c = t->slots[TCB_IPC_BUFFER_SLOT].cap;
+    if (cap_type(c) != CAP_FRAME || cap_frame_vm_rights(c) != VM_READ_WRITE) {
+        return NULL;
+    }
+    return tcb_ipc_buffer_kptr(t);
+}
+
 void tcb_init(struct tcb *t)
 {
     t->state = TS_INACTIVE;

@@ -57,19 +57,13 @@ void vspace_activate(struct tcb *t)
     sfence_vma_all();
 }
 
-/* seL4 lookupIPCBuffer: the kernel reads a buffer the thread's frame cap lets it read and
- * writes one only through a read-write cap, so a read-only frame never gets written. */
-static word_t *ipc_buffer_with(struct tcb *t, bool write)
+word_t *tcb_ipc_buffer_kptr(struct tcb *t)
 {
     cap_t c = t->slots[TCB_IPC_BUFFER_SLOT].cap;
-    if (cap_type(c) != CAP_FRAME || cap_frame_is_device(c))
-        return NULL;
-    unsigned vm = cap_frame_vm_rights(c);
-    if (vm != VM_READ_WRITE && (write || vm != VM_READ_ONLY))
+    /* seL4 lookupIPCBuffer: a kernel-only frame cap gives no buffer at all */
+    if (cap_type(c) != CAP_FRAME || cap_frame_is_device(c) ||
+        cap_frame_vm_rights(c) == VM_KERNEL_ONLY)
         return NULL;
     word_t off = t->ipc_buffer & MASK(frame_size_bits(cap_frame_size(c)));
     return (word_t *)((char *)cap_kptr(c) + off);
 }
-
-word_t *tcb_ipc_buffer_kptr(struct tcb *t) { return ipc_buffer_with(t, false); }
-word_t *tcb_ipc_buffer_kptr_writable(struct tcb *t) { return ipc_buffer_with(t, true); }
