@@ -369,7 +369,8 @@ void ntfn_signal(struct notification *n, word_t badge)
 
 void ipc_cancel(struct tcb *t)
 {
-    t->fault.type = FAULT_NULL; /* seL4 MCS: cancelling IPC cancels a pending fault too */
+    /* MCS: cancelling IPC also drops a fault waiting to be delivered or answered */
+    t->fault.type = FAULT_NULL;
     switch (t->state) {
     case TS_BLOCKED_ON_SEND:
     case TS_BLOCKED_ON_RECEIVE:

@@ -40,8 +40,8 @@ void ep_remove(struct endpoint *ep, struct tcb *t)
 }
 
 /* A thread taken off a deleted endpoint re-executes its syscall (and then faults on the
- * missing cap), as seL4 restarts it; one that was delivering a fault becomes inactive
- * instead (seL4 MCS cancelAllIPC / cancelBadgedSends). */
+ * missing cap), as seL4 restarts it. A thread that was delivering a fault cannot redo that:
+ * seL4 leaves it inactive. */
 static void restart_dequeued(struct tcb *t)
 {
     if (t->state == TS_BLOCKED_ON_RECEIVE && t->reply) {
