@@ -56,8 +56,6 @@ static void copy_reply_regs(struct tcb *to, struct tcb *from, const unsigned *or
     }
 }
 
-_Static_assert(REG_S2 + 9 == REG_S11 && REG_T3 + 3 == REG_T6, "register numbering");
-
 /* seL4 handleFaultReply: the reply's MRs overwrite the registers the fault message named
  * (whatever the label); only a label of 0 restarts the thread. */
 bool fault_handle_reply(struct tcb *receiver, struct tcb *sender, word_t msginfo)
@@ -66,12 +64,13 @@ bool fault_handle_reply(struct tcb *receiver, struct tcb *sender, word_t msginfo
                                             REG_A0 + 2, REG_A0 + 3, REG_A0 + 4, REG_A0 + 5,
                                             REG_A0 + 6};
     static const unsigned exception_regs[] = {REG_FAULT_IP, REG_SP};
-    /* seL4_TimeoutReply: every integer register, in seL4_UserContext order */
+    /* seL4 riscv TIMEOUT_REPLY_MESSAGE: the seL4_UserContext order with FaultIP first */
     static const unsigned timeout_regs[] = {
-        REG_FAULT_IP, REG_RA, REG_SP, REG_GP, REG_S0, REG_S1, REG_S2, REG_S2 + 1, REG_S2 + 2,
-        REG_S2 + 3, REG_S2 + 4, REG_S2 + 5, REG_S2 + 6, REG_S2 + 7, REG_S2 + 8, REG_S11,
-        REG_A0, REG_A1, REG_A2, REG_A3, REG_A4, REG_A5, REG_A6, REG_A7, REG_T0, REG_T1,
-        REG_T2, REG_T3, REG_T3 + 1, REG_T3 + 2, REG_T6, REG_TP};
+        REG_FAULT_IP, REG_XN(1), REG_XN(2), REG_XN(3), REG_XN(8), REG_XN(9), REG_XN(18),
+        REG_XN(19), REG_XN(20), REG_XN(21), REG_XN(22), REG_XN(23), REG_XN(24), REG_XN(25),
+        REG_XN(26), REG_XN(27), REG_XN(10), REG_XN(11), REG_XN(12), REG_XN(13), REG_XN(14),
+        REG_XN(15), REG_XN(16), REG_XN(17), REG_XN(5), REG_XN(6), REG_XN(7), REG_XN(28),
+        REG_XN(29), REG_XN(30), REG_XN(31), REG_XN(4)};
     word_t label = msginfo_label(msginfo), length = msginfo_length(msginfo);
     switch (receiver->fault.type) {
     case FAULT_UNKNOWN_SYSCALL:
