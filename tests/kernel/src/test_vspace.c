@@ -813,13 +813,16 @@ KTEST(vspace_device_frame_maps_the_uart)
         KT_FAIL("no device untyped covers the UART at 0x%lx", uart);
     }
     const seL4_UntypedDesc *d = &kt_bi->untypedList[dev - kt_bi->untyped.start];
-    /* frames come out of the untyped in order: skip to the UART's page */
-    seL4_Word skip = (uart - d->paddr) >> 12;
-    seL4_CPtr frame = 0;
-    for (seL4_Word i = 0; i <= skip; i++) {
-        frame = kt_slot();
-        KT_OK(seL4_Untyped_Retype(dev, seL4_RISCV_4K_Page, 0, KT_ROOT, 0, 0, frame, 1));
+    /* objects come out of the untyped in order: skip to the UART's page with untypeds of
+     * the offset's bits, largest first (each then sits at its own alignment) */
+    seL4_Word skip = (uart & ~0xffful) - d->paddr;
+    for (int b = (int)bits - 1; b >= 12; b--) {
+        if (skip & (1ul << b)) {
+            KT_OK(seL4_Untyped_Retype(dev, seL4_UntypedObject, (seL4_Word)b, KT_ROOT, 0, 0, kt_slot(), 1));
+        }
     }
+    seL4_CPtr frame = kt_slot();
+    KT_OK(seL4_Untyped_Retype(dev, seL4_RISCV_4K_Page, 0, KT_ROOT, 0, 0, frame, 1));
     KT_EQ(paddr_of(frame), uart & ~0xffful);
     seL4_Word v = kt_vaddr_pages(1);
     KT_DO(kt_map(frame, seL4_CapInitThreadVSpace, v, seL4_ReadWrite, seL4_RISCV_ExecuteNever));
