@@ -167,7 +167,7 @@ static seL4_MessageInfo_t await_fault(kt_thread_t *t, handler_t *h, seL4_Word *b
     return seL4_MessageInfo_new(0, 0, 0, 0);
 }
 
-#define KT_FAULT(info, type, len)                                                               \
+#define EXPECT_FAULT(info, type, len)                                                           \
     do {                                                                                        \
         KT_EQ(seL4_MessageInfo_get_label(info), type);                                          \
         KT_EQ(seL4_MessageInfo_get_length(info), len);                                          \
@@ -276,7 +276,7 @@ KTEST(fault_vm_load_unmapped)
     t->arg[0] = addr;
     KT_DO(faulter(t, do_load, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_IP, (seL4_Word)fv_load_insn);
     KT_MR(seL4_VMFault_Addr, addr);
     KT_MR(seL4_VMFault_PrefetchFault, 0);
@@ -294,7 +294,7 @@ KTEST(fault_vm_store_unmapped)
     t->arg[1] = 5;
     KT_DO(faulter(t, do_store, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_IP, (seL4_Word)fv_store_insn);
     KT_MR(seL4_VMFault_Addr, addr);
     KT_MR(seL4_VMFault_PrefetchFault, 0);
@@ -310,7 +310,7 @@ KTEST(fault_vm_fetch_unmapped)
     t->arg[0] = addr;
     KT_DO(faulter(t, do_jump, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_IP, addr);
     KT_MR(seL4_VMFault_Addr, addr);
     KT_MR(seL4_VMFault_PrefetchFault, 1);
@@ -327,7 +327,7 @@ KTEST(fault_vm_load_from_kernel_window)
     t->arg[0] = addr;
     KT_DO(faulter(t, do_load, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_IP, (seL4_Word)fv_load_insn);
     KT_MR(seL4_VMFault_Addr, addr);
     KT_MR(seL4_VMFault_PrefetchFault, 0);
@@ -346,7 +346,7 @@ KTEST(fault_vm_store_to_read_only_mapping)
     t->arg[1] = 0x1234;
     KT_DO(faulter(t, do_store, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_IP, (seL4_Word)fv_store_insn);
     KT_MR(seL4_VMFault_Addr, v + 8);
     KT_MR(seL4_VMFault_PrefetchFault, 0);
@@ -365,7 +365,7 @@ KTEST(fault_vm_execute_never_mapping)
     t->arg[0] = v;
     KT_DO(faulter(t, do_jump, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_IP, v);
     KT_MR(seL4_VMFault_Addr, v);
     KT_MR(seL4_VMFault_PrefetchFault, 1);
@@ -395,7 +395,7 @@ KTEST(fault_vm_reply_after_map_resumes_load)
     t->arg[0] = v + 0x20;
     KT_DO(faulter(t, do_load, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_CAP(f, kt_alloc(seL4_RISCV_4K_Page, 0));
     KT_DO(kt_map(f, seL4_CapInitThreadVSpace, v, seL4_ReadWrite, seL4_RISCV_Default_VMAttributes));
     *(volatile seL4_Word *)(v + 0x20) = 0xfeedf00d;
@@ -416,7 +416,7 @@ KTEST(fault_vm_reply_after_remap_resumes_store)
     t->arg[1] = 0xabcdef;
     KT_DO(faulter(t, do_store, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_FSR, FSR_STORE);
     /* the same frame at the same address again, now writable: seL4 allows the remap */
     KT_OK(seL4_RISCV_Page_Map(f, seL4_CapInitThreadVSpace, v, seL4_ReadWrite, seL4_RISCV_Default_VMAttributes));
@@ -434,7 +434,7 @@ KTEST(fault_vm_reply_after_map_resumes_fetch)
     t->arg[0] = v;
     KT_DO(faulter(t, do_jump, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_PrefetchFault, 1);
     KT_CAP(f, kt_alloc(seL4_RISCV_4K_Page, 0));
     KT_DO(kt_map(f, seL4_CapInitThreadVSpace, v, seL4_ReadWrite, seL4_RISCV_Default_VMAttributes));
@@ -454,7 +454,7 @@ KTEST(fault_vm_reply_label_does_not_matter)
     t->arg[0] = v;
     KT_DO(faulter(t, do_load, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_CAP(f, kt_alloc(seL4_RISCV_4K_Page, 0));
     KT_DO(kt_map(f, seL4_CapInitThreadVSpace, v, seL4_ReadWrite, seL4_RISCV_Default_VMAttributes));
     *(volatile seL4_Word *)v = 77;
@@ -472,10 +472,10 @@ KTEST(fault_vm_unfixed_reply_faults_again)
     t->arg[0] = addr;
     KT_DO(faulter(t, do_load, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     reply_empty(&h, 0);
     info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_IP, (seL4_Word)fv_load_insn);
     KT_MR(seL4_VMFault_Addr, addr);
     KT_TRUE(!t->done);
@@ -494,7 +494,7 @@ KTEST(fault_vm_after_unmap)
     t->arg[0] = v;
     KT_DO(faulter(t, do_load, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_Addr, v);
     KT_MR(seL4_VMFault_FSR, FSR_LOAD);
 }
@@ -512,7 +512,7 @@ KTEST(fault_vm_in_second_address_space)
     KT_DO(kt_thread_set_fault_ep(t, h.ep, KT_PRIO));
     KT_DO(kt_thread_start(t));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_IP, (seL4_Word)fv_load_insn);
     KT_MR(seL4_VMFault_Addr, v + 0x10);
     KT_MR(seL4_VMFault_FSR, FSR_LOAD);
@@ -537,7 +537,7 @@ KTEST(fault_user_exception_illegal_instruction)
     KT_DO(handler_new(&h));
     KT_DO(faulter(t, do_illegal, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
+    EXPECT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
     KT_MR(seL4_UserException_FaultIP, (seL4_Word)fv_illegal_insn);
     KT_MR(seL4_UserException_SP, fv_saved_sp);
     KT_MR(seL4_UserException_Number, SCAUSE_ILLEGAL);
@@ -551,7 +551,7 @@ KTEST(fault_user_exception_ebreak)
     KT_DO(handler_new(&h));
     KT_DO(faulter(t, do_ebreak, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
+    EXPECT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
     KT_MR(seL4_UserException_FaultIP, (seL4_Word)fv_ebreak_insn);
     KT_MR(seL4_UserException_SP, fv_saved_sp);
     KT_MR(seL4_UserException_Number, SCAUSE_BREAKPOINT);
@@ -565,7 +565,7 @@ KTEST(fault_user_exception_reply_moves_pc)
     KT_DO(handler_new(&h));
     KT_DO(faulter(t, do_illegal, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
+    EXPECT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
     seL4_Word ip = seL4_GetMR(seL4_UserException_FaultIP), sp = seL4_GetMR(seL4_UserException_SP);
     seL4_SetMR(0, ip + 4);
     seL4_SetMR(1, sp);
@@ -581,7 +581,7 @@ KTEST(fault_user_exception_reply_nonzero_label_leaves_inactive)
     KT_DO(handler_new(&h));
     KT_DO(faulter(t, do_illegal, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
+    EXPECT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
     seL4_SetMR(0, (seL4_Word)fv_illegal_insn + 4);
     seL4_SetMR(1, fv_saved_sp);
     seL4_Send(h.reply, seL4_MessageInfo_new(1, 0, 0, 2));
@@ -605,7 +605,7 @@ KTEST(fault_unknown_syscall_message)
     set_sys_in(UNUSED_SYSCALL);
     KT_DO(faulter(t, do_unknown_syscall, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
+    EXPECT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
     KT_MR(seL4_UnknownSyscall_FaultIP, (seL4_Word)fv_unknown_syscall_insn);
     KT_MR(seL4_UnknownSyscall_SP, fv_saved_sp);
     KT_MR(seL4_UnknownSyscall_RA, sys_in[0]);
@@ -624,7 +624,7 @@ KTEST(fault_unknown_syscall_negative_number)
     set_sys_in((seL4_Word)-65);
     KT_DO(faulter(t, do_unknown_syscall, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
+    EXPECT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
     KT_MR(seL4_UnknownSyscall_FaultIP, (seL4_Word)fv_unknown_syscall_insn);
     KT_MR(seL4_UnknownSyscall_Syscall, (seL4_Word)-65);
 }
@@ -637,7 +637,7 @@ KTEST(fault_unknown_syscall_reply_sets_registers)
     set_sys_in(UNUSED_SYSCALL);
     KT_DO(faulter(t, do_unknown_syscall, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
+    EXPECT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
     seL4_Word ip = seL4_GetMR(seL4_UnknownSyscall_FaultIP), sp = seL4_GetMR(seL4_UnknownSyscall_SP);
     seL4_SetMR(seL4_UnknownSyscall_FaultIP, ip + 4);
     seL4_SetMR(seL4_UnknownSyscall_SP, sp - 64);
@@ -663,7 +663,7 @@ KTEST(fault_unknown_syscall_short_reply_sets_only_those)
     set_sys_in(UNUSED_SYSCALL);
     KT_DO(faulter(t, do_unknown_syscall, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
+    EXPECT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
     seL4_SetMR(0, seL4_GetMR(seL4_UnknownSyscall_FaultIP) + 4);
     seL4_Send(h.reply, seL4_MessageInfo_new(0, 0, 0, 1));
     KT_TRUE(kt_wait_done(t, 20));
@@ -683,10 +683,10 @@ KTEST(fault_unknown_syscall_empty_reply_faults_again)
     set_sys_in(UNUSED_SYSCALL);
     KT_DO(faulter(t, do_unknown_syscall, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
+    EXPECT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
     reply_empty(&h, 0);
     info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
+    EXPECT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
     KT_MR(seL4_UnknownSyscall_FaultIP, (seL4_Word)fv_unknown_syscall_insn);
     KT_MR(seL4_UnknownSyscall_A0, sys_in[1]);
     KT_MR(seL4_UnknownSyscall_Syscall, UNUSED_SYSCALL);
@@ -700,7 +700,7 @@ KTEST(fault_unknown_syscall_reply_nonzero_label_leaves_inactive)
     set_sys_in(UNUSED_SYSCALL);
     KT_DO(faulter(t, do_unknown_syscall, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
+    EXPECT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
     seL4_SetMR(0, (seL4_Word)fv_unknown_syscall_insn + 4);
     seL4_Send(h.reply, seL4_MessageInfo_new(3, 0, 0, 1));
     KT_TRUE(!kt_wait_done(t, 10));
@@ -722,7 +722,7 @@ KTEST(fault_cap_send_phase_guard_mismatch)
     t->arg[3] = (seL4_Word)seL4_SysCall;
     KT_DO(faulter(t, do_raw_syscall, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_CapFault, 7);
+    EXPECT_FAULT(info, seL4_Fault_CapFault, 7);
     KT_MR(seL4_CapFault_IP, (seL4_Word)fv_raw_syscall_insn);
     KT_MR(seL4_CapFault_Addr, BAD_CPTR);
     KT_MR(seL4_CapFault_InRecvPhase, 0);
@@ -741,7 +741,7 @@ KTEST(fault_cap_send_blocking_send_faults)
     t->arg[3] = (seL4_Word)seL4_SysSend;
     KT_DO(faulter(t, do_raw_syscall, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_CapFault, 7);
+    EXPECT_FAULT(info, seL4_Fault_CapFault, 7);
     KT_MR(seL4_CapFault_IP, (seL4_Word)fv_raw_syscall_insn);
     KT_MR(seL4_CapFault_Addr, BAD_CPTR);
     KT_MR(seL4_CapFault_InRecvPhase, 0);
@@ -795,7 +795,7 @@ KTEST(fault_cap_recv_phase_empty_slot)
     t->arg[3] = (seL4_Word)seL4_SysRecv;
     KT_DO(faulter(t, do_raw_syscall, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_CapFault, 5);
+    EXPECT_FAULT(info, seL4_Fault_CapFault, 5);
     KT_MR(seL4_CapFault_IP, (seL4_Word)fv_raw_syscall_insn);
     KT_MR(seL4_CapFault_Addr, empty);
     KT_MR(seL4_CapFault_InRecvPhase, 1);
@@ -812,7 +812,7 @@ KTEST(fault_cap_recv_phase_guard_mismatch)
     t->arg[3] = (seL4_Word)seL4_SysWait;
     KT_DO(faulter(t, do_raw_syscall, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_CapFault, 7);
+    EXPECT_FAULT(info, seL4_Fault_CapFault, 7);
     KT_MR(seL4_CapFault_Addr, BAD_CPTR);
     KT_MR(seL4_CapFault_InRecvPhase, 1);
     KT_MR(seL4_CapFault_LookupFailureType, seL4_GuardMismatch);
@@ -834,7 +834,7 @@ KTEST(fault_cap_recv_on_endpoint_without_read)
     t->arg[3] = (seL4_Word)seL4_SysRecv;
     KT_DO(faulter(t, do_raw_syscall, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_CapFault, 5);
+    EXPECT_FAULT(info, seL4_Fault_CapFault, 5);
     KT_MR(seL4_CapFault_Addr, wo);
     KT_MR(seL4_CapFault_InRecvPhase, 1);
     KT_MR(seL4_CapFault_LookupFailureType, seL4_MissingCapability);
@@ -851,7 +851,7 @@ KTEST(fault_cap_recv_on_wrong_cap_type)
     t->arg[3] = (seL4_Word)seL4_SysWait;
     KT_DO(faulter(t, do_raw_syscall, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_CapFault, 5);
+    EXPECT_FAULT(info, seL4_Fault_CapFault, 5);
     KT_MR(seL4_CapFault_Addr, frame);
     KT_MR(seL4_CapFault_InRecvPhase, 1);
     KT_MR(seL4_CapFault_LookupFailureType, seL4_MissingCapability);
@@ -870,7 +870,7 @@ KTEST(fault_cap_reply_restarts_the_syscall)
     t->arg[3] = (seL4_Word)seL4_SysWait;
     KT_DO(faulter(t, do_raw_syscall, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_CapFault, 5);
+    EXPECT_FAULT(info, seL4_Fault_CapFault, 5);
     KT_CAP(n, kt_alloc(seL4_NotificationObject, 0));
     KT_OK(seL4_CNode_Mint(KT_ROOT, slot, KT_DEPTH, KT_ROOT, n, KT_DEPTH, seL4_AllRights, 0));
     KT_CAP(badged, kt_mint(n, seL4_AllRights, 0x33));
@@ -900,7 +900,7 @@ KTEST(fault_cap_extra_cap_lookup)
     t->arg[1] = kt_slot();
     KT_DO(faulter(t, do_call_bad_extra_cap, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_CapFault, 7);
+    EXPECT_FAULT(info, seL4_Fault_CapFault, 7);
     KT_MR(seL4_CapFault_IP, (seL4_Word)fv_raw_syscall_insn);
     KT_MR(seL4_CapFault_Addr, BAD_CPTR);
     KT_MR(seL4_CapFault_InRecvPhase, 0);
@@ -926,7 +926,7 @@ KTEST(fault_without_handler_suspends_thread)
     KT_DO(kt_thread_set_fault_ep(t, h.ep, KT_PRIO));
     KT_OK(seL4_TCB_Resume(t->tcb));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_Addr, addr);
 }
 
@@ -957,7 +957,7 @@ KTEST(fault_badge_of_handler_cap_delivered)
     KT_DO(faulter(t, do_illegal, badged));
     seL4_Word badge = 0;
     seL4_MessageInfo_t info = await_fault(t, &h, &badge);
-    KT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
+    EXPECT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
     KT_EQ(badge, 0x77);
 }
 
@@ -973,11 +973,11 @@ KTEST(fault_two_threads_one_handler_in_order)
     kt_wait_done(b, 5); /* both fault and queue on the endpoint */
     seL4_Word badge = 0;
     seL4_MessageInfo_t info = await_fault(a, &h, &badge);
-    KT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
+    EXPECT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
     KT_EQ(badge, 1);
     KT_MR(seL4_UserException_Number, SCAUSE_ILLEGAL);
     info = await_fault(b, &h, &badge);
-    KT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
+    EXPECT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
     KT_EQ(badge, 2);
     KT_MR(seL4_UserException_Number, SCAUSE_BREAKPOINT);
 }
@@ -992,7 +992,7 @@ KTEST(fault_handler_cap_is_a_copy_in_the_tcb)
     KT_DO(faulter(t, do_illegal, copy));
     KT_OK(seL4_CNode_Delete(KT_ROOT, copy, KT_DEPTH));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
+    EXPECT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
 }
 
 static seL4_Error set_fault_ep(kt_thread_t *t, seL4_CPtr ep)
@@ -1051,7 +1051,7 @@ KTEST(fault_ep_set_space_delivers)
     KT_OK(seL4_TCB_SetSpace(t->tcb, h.ep, KT_ROOT, 0, seL4_CapInitThreadVSpace, 0));
     KT_DO(kt_thread_start(t));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
+    EXPECT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
     KT_MR(seL4_UserException_Number, SCAUSE_BREAKPOINT);
 }
 
@@ -1063,7 +1063,7 @@ static void check_rights_accepted(seL4_CapRights_t rights)
     KT_CAP(c, kt_copy(h.ep, rights));
     KT_DO(faulter(t, do_illegal, c));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
+    EXPECT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
     seL4_SetMR(0, (seL4_Word)fv_illegal_insn + 4);
     seL4_SetMR(1, fv_saved_sp);
     seL4_Send(h.reply, seL4_MessageInfo_new(0, 0, 0, 2));
@@ -1089,7 +1089,7 @@ KTEST(fault_queued_until_handler_receives)
     KT_TRUE(!kt_wait_done(t, 5)); /* it faulted and waits on the endpoint */
     seL4_Word badge = 1;
     seL4_MessageInfo_t info = seL4_Recv(h.ep, &badge, h.reply);
-    KT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
+    EXPECT_FAULT(info, seL4_Fault_UserException, seL4_UserException_Length);
     KT_EQ(badge, 0);
     KT_MR(seL4_UserException_FaultIP, (seL4_Word)fv_illegal_insn);
 }
@@ -1107,7 +1107,7 @@ KTEST(fault_write_only_rights_give_no_access)
     t->arg[0] = v + 0x40;
     KT_DO(faulter(t, do_load, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_Addr, v + 0x40);
     KT_MR(seL4_VMFault_FSR, FSR_LOAD);
 }
@@ -1132,7 +1132,7 @@ KTEST(fault_execute_only_mapping_runs_but_cannot_be_read)
     r->arg[0] = x;
     KT_DO(faulter(r, do_load, h.ep));
     seL4_MessageInfo_t info = await_fault(r, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_Addr, x);
     KT_MR(seL4_VMFault_PrefetchFault, 0);
     KT_MR(seL4_VMFault_FSR, FSR_LOAD);
@@ -1152,7 +1152,7 @@ KTEST(fault_read_only_cap_copy_maps_read_only)
     t->arg[1] = 1;
     KT_DO(faulter(t, do_store, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_Addr, v);
     KT_MR(seL4_VMFault_FSR, FSR_STORE);
 }
@@ -1201,12 +1201,12 @@ KTEST(fault_thread_of_vspace_without_asid_cannot_fetch)
     KT_DO(kt_thread_set_fault_ep(t, h.ep, KT_PRIO));
     KT_DO(kt_thread_start(t));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_FSR, FSR_LOAD); /* it did run in its VSpace */
     KT_OK(seL4_CNode_Delete(KT_ROOT, pool, KT_DEPTH));
     reply_empty(&h, 0);
     info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_IP, (seL4_Word)fv_load_insn);
     KT_MR(seL4_VMFault_Addr, (seL4_Word)fv_load_insn);
     KT_MR(seL4_VMFault_PrefetchFault, 1);
@@ -1223,7 +1223,7 @@ static void check_unknown_number(seL4_Word number)
     set_sys_in(number);
     KT_DO(faulter(t, do_unknown_syscall, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
+    EXPECT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
     KT_MR(seL4_UnknownSyscall_FaultIP, (seL4_Word)fv_unknown_syscall_insn);
     KT_MR(seL4_UnknownSyscall_Syscall, number);
 }
@@ -1263,7 +1263,7 @@ KTEST(fault_vm_fetch_from_kernel_window)
     t->arg[0] = addr;
     KT_DO(faulter(t, do_jump, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_IP, addr);
     KT_MR(seL4_VMFault_Addr, addr);
     KT_MR(seL4_VMFault_PrefetchFault, 1);
@@ -1280,7 +1280,7 @@ KTEST(fault_vm_non_canonical_addresses)
     t->arg[0] = addr;
     KT_DO(faulter(t, do_load, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_IP, (seL4_Word)fv_load_insn);
     KT_MR(seL4_VMFault_Addr, addr);
     KT_MR(seL4_VMFault_FSR, FSR_LOAD);
@@ -1288,7 +1288,7 @@ KTEST(fault_vm_non_canonical_addresses)
     j->arg[0] = 0x8000000000000000ul;
     KT_DO(faulter(j, do_jump, h.ep));
     info = await_fault(j, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_IP, 0x8000000000000000ul);
     KT_MR(seL4_VMFault_Addr, 0x8000000000000000ul);
     KT_MR(seL4_VMFault_PrefetchFault, 1);
@@ -1404,7 +1404,7 @@ KTEST(fault_timeout_reply_sets_every_register)
             seL4_Yield();
         }
     }
-    KT_FAULT(info, seL4_Fault_Timeout, seL4_Timeout_Length);
+    EXPECT_FAULT(info, seL4_Fault_Timeout, seL4_Timeout_Length);
     KT_MR(seL4_Timeout_Data, 0x5c);
     KT_GE(seL4_GetMR(seL4_Timeout_Consumed), 1);
     KT_NE(t->counter, 0);
@@ -1489,7 +1489,7 @@ KTEST(fault_pending_on_deleted_endpoint_leaves_thread_inactive)
     /* Resume runs the load again: now the fault goes to the new handler */
     KT_OK(seL4_TCB_Resume(t->tcb));
     info = await_fault(t, &other, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_IP, (seL4_Word)fv_load_insn);
 }
 
@@ -1511,7 +1511,7 @@ KTEST(fault_pending_badged_send_cancelled_leaves_thread_inactive)
     KT_EQ(seL4_MessageInfo_get_label(info), 0); /* the cancelled fault is gone */
     KT_OK(seL4_TCB_Resume(t->tcb));
     info = await_fault(t, &other, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
 }
 
 KTEST(fault_resume_while_waiting_for_reply_restarts)
@@ -1525,7 +1525,7 @@ KTEST(fault_resume_while_waiting_for_reply_restarts)
     t->arg[0] = v;
     KT_DO(faulter(t, do_load, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_CAP(f, kt_alloc(seL4_RISCV_4K_Page, 0));
     KT_DO(kt_map(f, seL4_CapInitThreadVSpace, v, seL4_ReadWrite, 0));
     *(volatile seL4_Word *)v = 0x4e5;
@@ -1554,7 +1554,7 @@ KTEST(fault_thread_without_vspace_faults_on_first_fetch)
         seL4_Yield();
         info = seL4_NBRecv(h.ep, &badge, h.reply);
     }
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_IP, (seL4_Word)fv_load);
     KT_MR(seL4_VMFault_Addr, (seL4_Word)fv_load);
     KT_MR(seL4_VMFault_PrefetchFault, 1);
@@ -1578,7 +1578,7 @@ KTEST(fault_vm_fetch_straddling_into_unmapped_page)
     t->arg[0] = next - 2;
     KT_DO(faulter(t, do_jump, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     KT_MR(seL4_VMFault_IP, next - 2);
     KT_MR(seL4_VMFault_Addr, next);
     KT_MR(seL4_VMFault_PrefetchFault, 1);
@@ -1739,7 +1739,7 @@ KTEST(fault_reply_object_reused_cancels_the_fault)
     t->arg[0] = v;
     KT_DO(faulter(t, do_load, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-    KT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
     seL4_Word badge = 0;
     info = seL4_NBRecv(h.ep, &badge, h.reply); /* nothing there, but the reply is taken back */
     KT_EQ(seL4_MessageInfo_get_label(info), 0);
@@ -1772,7 +1772,7 @@ KTEST(fault_storm_of_500_handled_faults)
     KT_DO(faulter(t, many_unknown_syscalls, h.ep));
     for (int i = 0; i < 500; i++) {
         seL4_MessageInfo_t info = await_fault(t, &h, NULL);
-        KT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
+        EXPECT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
         KT_MR(seL4_UnknownSyscall_FaultIP, (seL4_Word)fv_unknown_syscall_insn);
         KT_EQ(t->counter, (seL4_Word)i);
         seL4_SetMR(0, (seL4_Word)fv_unknown_syscall_insn + 4);
