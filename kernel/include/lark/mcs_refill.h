@@ -3,9 +3,9 @@
  * A scheduling context's budget is split into refills {release, amount} kept in a circular
  * buffer of refill_max entries (refill_head .. refill_tail, inclusive). Invariants after
  * every operation on a sporadic (periodic) SC: 1 <= count <= refill_max, the amounts sum to
- * the budget, every amount > 0, releases strictly ordered and non-overlapping
- * (r[i].release + r[i].amount < r[i+1].release) except that the head may overlap the next
- * after a charge. A round-robin SC (period 0) has one refill: the rest of its timeslice. */
+ * the budget, the head holds at least the minimum budget, and each refill ends no later than
+ * the next one starts (r[i].release + r[i].amount <= r[i+1].release, seL4 refill_ordered).
+ * A round-robin SC (period 0) has one refill: the rest of its timeslice. */
 #ifndef LARK_MCS_REFILL_H
 #define LARK_MCS_REFILL_H
 #include "objects.h"
@@ -17,6 +17,8 @@
 
 /* Smallest useful budget in ticks; sched_init sets it from the timebase. */
 extern word_t refill_min_budget;
+/* The kernel's worst-case run time per entry in ticks (KERNEL_WCET_US). */
+extern word_t refill_kernel_wcet;
 
 static inline bool sc_is_round_robin(const struct sched_context *sc) { return sc->period == 0; }
 static inline bool sc_is_active(const struct sched_context *sc) { return sc->refill_max > 0; }

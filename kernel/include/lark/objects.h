@@ -68,7 +68,7 @@ static inline struct tcb *ep_head(const struct endpoint *ep)
     return (struct tcb *)(ep->head_state & ~(uintptr_t)3);
 }
 static inline word_t ep_state(const struct endpoint *ep) { return ep->head_state & 3; }
-/* Queue t at the tail; the endpoint takes `state` (EP_SEND or EP_RECV). */
+/* Queue t by priority (behind threads of its own priority); the endpoint takes `state`. */
 void ep_append(struct endpoint *ep, struct tcb *t, word_t state);
 void ep_remove(struct endpoint *ep, struct tcb *t); /* idle when the queue empties */
 
@@ -84,10 +84,13 @@ void ntfn_maybe_return_sc(struct notification *n, struct tcb *t);
 /* Call with a reply object: the caller blocks on `r`; with can_donate and a passive callee
  * the caller's SC goes to the callee and `r` is pushed on the SC's call stack. */
 void reply_push(struct tcb *caller, struct tcb *callee, struct reply *r, bool can_donate);
-/* The reply was delivered: unlink it (giving a donated SC back to the caller). */
-void reply_pop(struct reply *r, struct tcb *caller);
-/* Cancel: unlink the reply; the caller becomes inactive (its SC stays where it is). */
+/* seL4 reply_remove (a reply is delivered, or the reply object is deleted): unlink the
+ * reply; at the head of a call stack the donated SC goes back to the caller. The caller is
+ * left inactive (the reply path then sets it running). */
 void reply_remove(struct reply *r, struct tcb *caller);
+/* seL4 reply_remove_tcb (the caller's IPC is cancelled): unlink the reply, cutting the call
+ * stack; a donated SC stays with the callee. The caller is left inactive. */
+void reply_cancel(struct reply *r, struct tcb *caller);
 
 void sched_context_bind_tcb(struct sched_context *sc, struct tcb *t);
 void sched_context_unbind_tcb(struct sched_context *sc);
@@ -96,6 +99,8 @@ void sched_context_bind_ntfn(struct sched_context *sc, struct notification *n);
 void sched_context_unbind_ntfn(struct sched_context *sc);
 /* Consumed time in microseconds since the last call (Consumed, YieldTo, timeout faults). */
 word_t sched_context_update_consumed(struct sched_context *sc);
+/* A YieldTo of `yielder` ends: MR0 = the target SC's consumed time, the link is cut. */
+void sched_complete_yield_to(struct tcb *yielder);
 
 struct invocation;
 exception_t decode_sched_context_invocation(struct invocation *inv);  /* labels 34..38 */

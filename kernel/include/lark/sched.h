@@ -57,4 +57,8 @@ bool sched_check_budget(void);            /* false if the current SC ran out (th
 void sched_timer_interrupt(void);         /* the SBI timer fired */
 void sched_program_timer(void);           /* next deadline (called by schedule()) */
 
+/* The Domain cap's invocations (src/object/domain.c). */
+struct invocation;
+exception_t decode_domain_invocation(struct invocation *inv);
+
 #endif

@@ -3,6 +3,7 @@
 #include <lark/invocation.h>
 #include <lark/irq.h>
 #include <lark/objects.h>
+#include <lark/sched.h>
 #include <lark/untyped.h>
 #include <lark/vspace.h>
 
@@ -31,21 +32,6 @@ void inv_set_result(struct invocation *inv, unsigned i, word_t v)
         return; /* no IPC buffer: results past MR3 are lost, as on seL4 */
     if (inv->result_len < i + 1)
         inv->result_len = i + 1;
-}
-
-static exception_t decode_domain_invocation(struct invocation *inv)
-{
-    /* one domain: DomainSet_Set validates its arguments and has nothing to change */
-    if (inv->label != DOMAIN_SET_SET)
-        return err_illegal_operation();
-    if (inv->length < 1 || !inv_extra_cap(inv, 0))
-        return err_truncated_message();
-    if (inv_arg(inv, 0) >= 1)
-        return err_invalid_argument(0);
-    if (cap_type(inv_extra_cap(inv, 0)->cap) != CAP_THREAD)
-        return err_invalid_argument(1);
-    tcb_from_cap(inv_extra_cap(inv, 0)->cap)->domain = 0;
-    return EXCEPTION_NONE;
 }
 
 exception_t decode_invocation(struct invocation *inv)

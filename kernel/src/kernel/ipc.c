@@ -220,8 +220,13 @@ void ipc_send(struct tcb *sender, struct endpoint *ep, word_t badge, bool can_gr
         dest->blocking_object = 0;
         do_ipc_transfer(sender, ep, badge, can_grant, dest);
         thread_set_state(dest, TS_RUNNING);
+        bool call_like = is_call || sender->fault.type != FAULT_NULL;
         finish_send(sender, dest, r, is_call, can_grant, can_grant_reply,
                     can_donate && sender->fault.type != FAULT_TIMEOUT);
+        if (!call_like && can_donate && !dest->sc && sender->sc) {
+            /* NBSendRecv / NBSendWait lend the SC to a passive receiver, as seL4 */
+            sched_context_donate(sender->sc, dest);
+        }
         wake_unblocked(dest);
         return;
     }
@@ -287,6 +292,11 @@ void ipc_receive(struct tcb *receiver, cap_t ep_or_ntfn, bool blocking, struct r
         complete_signal(bound, receiver);
         return;
     }
+    if (bound && blocking) {
+        /* waiting on the endpoint again: a passive thread gives the notification's SC back
+         * so that a caller can donate its own */
+        ntfn_maybe_return_sc(bound, receiver);
+    }
     if (ep_state(ep) == EP_SEND) {
         struct tcb *sender = ep_head(ep);
         ep_remove(ep, sender);
@@ -309,9 +319,20 @@ void ipc_receive(struct tcb *receiver, cap_t ep_or_ntfn, bool blocking, struct r
     }
     thread_set_state(receiver, TS_BLOCKED_ON_RECEIVE);
     ep_append(ep, receiver, EP_RECV);
-    if (bound) {
-        ntfn_maybe_return_sc(bound, receiver);
+}
+
+/* A thread getting its reply whose SC cannot run it now (the running SC is charged later,
+ * so it is not judged here). Sporadic SCs first catch up on refills that came due. */
+static bool replied_without_budget(struct tcb *t)
+{
+    struct sched_context *sc = t->sc;
+    if (!sc || sc == ks_cur_sc || !sc_is_active(sc)) {
+        return false;
     }
+    if (sc->sporadic) {
+        refill_unblock_check(sc, ks_cur_time);
+    }
+    return !refill_ready(sc, ks_cur_time) || !refill_sufficient(sc, 0);
 }
 
 void ipc_reply(struct tcb *sender, struct reply *r, bool can_grant)
@@ -320,8 +341,9 @@ void ipc_reply(struct tcb *sender, struct reply *r, bool can_grant)
     if (!caller || caller->state != TS_BLOCKED_ON_REPLY || caller->reply != r) {
         return; /* nobody waits on this reply: nothing to do, as seL4 */
     }
-    reply_pop(r, caller);
-    if (caller->fault.type == FAULT_NULL) {
+    reply_remove(r, caller);
+    word_t fault_type = caller->fault.type;
+    if (fault_type == FAULT_NULL) {
         do_normal_transfer(sender, NULL, 0, can_grant, caller);
         thread_set_state(caller, TS_RUNNING);
     } else {
@@ -329,8 +351,18 @@ void ipc_reply(struct tcb *sender, struct reply *r, bool can_grant)
         caller->fault.type = FAULT_NULL;
         thread_set_state(caller, restart ? TS_RESTART : TS_INACTIVE);
     }
+    if (!thread_is_runnable(caller)) {
+        return;
+    }
+    if (replied_without_budget(caller) && fault_type != FAULT_TIMEOUT &&
+        cap_type(caller->slots[TCB_TIMEOUT_EP_SLOT].cap) == CAP_ENDPOINT) {
+        /* seL4 doReplyTransfer: the SC came back empty and the caller has a timeout
+         * handler: it hears of it now (otherwise it waits for its next refill) */
+        cur_fault = (struct fault){.type = FAULT_TIMEOUT, .data = caller->sc->badge};
+        fault_handle_timeout(caller);
+    }
     if (thread_is_runnable(caller)) {
-        wake_unblocked(caller);
+        wake_unblocked(caller); /* (also when the handler could not take the fault) */
     }
 }
 
@@ -389,9 +421,8 @@ void ipc_cancel(struct tcb *t)
         break;
     case TS_BLOCKED_ON_REPLY:
         if (t->reply) {
-            reply_remove(t->reply, t);
+            reply_cancel(t->reply, t);
         }
-        t->fault.type = FAULT_NULL;
         thread_set_state(t, TS_INACTIVE);
         break;
     default:

@@ -3,6 +3,7 @@
 #include <lark/mcs_refill.h>
 
 word_t refill_min_budget = 1;
+word_t refill_kernel_wcet = 0;
 
 static word_t next_index(const struct sched_context *sc, word_t i)
 {
@@ -77,16 +78,17 @@ void refill_update(struct sched_context *sc, word_t max_refills, word_t budget, 
         refill_head(sc)->amount = budget;
         return;
     }
-    /* More budget than the head holds: the extra becomes usable only at the end of the
-     * head's window, so no window of `period` sees more than `budget`. */
-    word_t unused = budget - refill_head(sc)->amount;
-    struct refill extra = {refill_head(sc)->release + period - unused, unused};
+    /* More budget than the head holds: the rest comes one period after the head, so no
+     * window of `period` sees more than `budget` (seL4 refill_update). */
+    struct refill extra = {refill_head(sc)->release + period, budget - refill_head(sc)->amount};
     add_tail(sc, extra);
 }
 
 bool refill_ready(struct sched_context *sc, word_t now)
 {
-    return refill_head(sc)->release <= now;
+    /* Due within one kernel entry counts as due, as in seL4: the kernel's own run time would
+     * otherwise make a thread miss a release it is about to reach. */
+    return refill_head(sc)->release <= now + refill_kernel_wcet;
 }
 
 word_t refill_capacity(struct sched_context *sc, word_t usage)

@@ -2,7 +2,6 @@
  * contexts charged on every kernel entry, the release queue for threads waiting for their
  * next refill, and the SBI timer programmed for the earliest of budget end and release. */
 #include <lark/arch/machine.h>
-#include <lark/console.h>
 #include <lark/fault.h>
 #include <lark/mcs_refill.h>
 #include <lark/sched.h>
@@ -21,6 +20,7 @@ static word_t programmed_deadline;
 void sched_init(void)
 {
     refill_min_budget = us_to_ticks(MIN_BUDGET_US);
+    refill_kernel_wcet = us_to_ticks(KERNEL_WCET_US);
     ks_cur_time = timer_now();
     ks_consumed = 0;
     programmed_deadline = 0;
@@ -76,14 +76,33 @@ void sched_possible_switch_to(struct tcb *t)
     }
 }
 
+/* The running SC has time not charged yet: its refills are stale until the next commit. */
+static bool charge_pending(const struct sched_context *sc)
+{
+    return sc == ks_cur_sc && ks_consumed > 0;
+}
+
+static bool sc_released_now(struct sched_context *sc)
+{
+    return refill_ready(sc, ks_cur_time) && refill_sufficient(sc, 0);
+}
+
+/* The fault path delivers only through an endpoint it may send on and get a reply
+ * through; anything else must not leave the thread running on an empty budget. */
+static bool valid_timeout_handler(const struct tcb *t)
+{
+    cap_t c = t->slots[TCB_TIMEOUT_EP_SLOT].cap;
+    return cap_type(c) == CAP_ENDPOINT && (cap_rights(c) & RIGHT_WRITE) &&
+           (cap_rights(c) & (RIGHT_GRANT | RIGHT_GRANT_REPLY));
+}
+
 void sched_wake(struct tcb *t)
 {
     if (!thread_is_runnable(t) || !t->sc || !sc_is_active(t->sc)) {
         return;
     }
     struct sched_context *sc = t->sc;
-    /* The SC of the running thread is charged later; comparing it now would be stale. */
-    if (sc != ks_cur_sc && (!refill_ready(sc, ks_cur_time) || !refill_sufficient(sc, 0))) {
+    if (!charge_pending(sc) && !sc_released_now(sc)) {
         postpone(t);
         return;
     }
@@ -99,7 +118,7 @@ void sched_context_resume(struct sched_context *sc)
     if (!thread_is_runnable(t) || t->in_release_queue) {
         return;
     }
-    if (sc != ks_cur_sc && (!refill_ready(sc, ks_cur_time) || !refill_sufficient(sc, 0))) {
+    if (!charge_pending(sc) && !sc_released_now(sc)) {
         postpone(t);
     }
 }
@@ -161,12 +180,6 @@ void sched_commit_time(void)
     ks_consumed = 0;
 }
 
-static bool valid_timeout_handler(const struct tcb *t)
-{
-    cap_t c = t->slots[TCB_TIMEOUT_EP_SLOT].cap;
-    return cap_type(c) == CAP_ENDPOINT;
-}
-
 static void end_timeslice(bool can_timeout_fault)
 {
     struct tcb *cur = ks_cur_thread;
@@ -196,7 +209,7 @@ void sched_charge_budget(word_t consumed, bool can_timeout_fault)
     sc->consumed += consumed;
     ks_consumed = 0;
     struct tcb *cur = ks_cur_thread;
-    if (cur && thread_is_runnable(cur) && cur->sc == sc) {
+    if (sched_is_schedulable(cur) && cur->sc == sc) {
         end_timeslice(can_timeout_fault);
         sched_reschedule_required();
     }
@@ -259,6 +272,9 @@ void sched_program_timer(void)
 /* A thread set to restart re-executes the instruction at FAULT_IP (its syscall). */
 static void activate_thread(struct tcb *t)
 {
+    if (t->yield_to) {
+        sched_complete_yield_to(t);
+    }
     if (t->state == TS_RESTART) {
         t->ctx.regs[REG_PC] = t->ctx.regs[REG_FAULT_IP];
         t->state = TS_RUNNING;
@@ -300,7 +316,9 @@ void schedule(void)
     if (ks_cur_sc != t->sc) {
         sched_commit_time();
         ks_cur_sc = t->sc;
-        if (ks_cur_sc && !sc_is_round_robin(ks_cur_sc)) {
+        /* A constant-bandwidth SC catches up on refills when its thread is switched to; a
+         * sporadic one did when its thread woke (seL4 switchSchedContext). */
+        if (ks_cur_sc && sc_is_active(ks_cur_sc) && !ks_cur_sc->sporadic) {
             refill_unblock_check(ks_cur_sc, ks_cur_time);
         }
     }
@@ -319,38 +337,4 @@ void sched_yield(void)
     word_t consumed = sc->consumed + ks_consumed;
     sched_charge_budget(refill_head(sc)->amount, false);
     sc->consumed = consumed;
-}
-
-static const char *state_name(word_t s)
-{
-    static const char *const names[] = {"inactive", "running", "restart", "blocked-recv",
-                                        "blocked-send", "blocked-reply", "blocked-ntfn",
-                                        "idle"};
-    return s < ARRAY_SIZE(names) ? names[s] : "?";
-}
-
-static void dump_thread(const char *where, const struct tcb *t)
-{
-    kprintf("  %s %s prio %lu %s", where, t->name[0] ? t->name : "(unnamed)",
-            t->priority, state_name(t->state));
-    if (t->sc) {
-        kprintf(" sc budget %lu period %lu", t->sc->budget, t->sc->period);
-    }
-    kputs("\n");
-}
-
-void sched_dump(void)
-{
-    kprintf("scheduler at %lu ticks:\n", ks_cur_time);
-    if (ks_cur_thread) {
-        dump_thread("current", ks_cur_thread);
-    }
-    for (int p = MAX_PRIO; p >= 0; p--) {
-        for (struct tcb *t = ks_ready.q[p].head; t; t = t->sched_next) {
-            dump_thread("ready", t);
-        }
-    }
-    for (struct tcb *t = ks_release_head; t; t = t->release_next) {
-        dump_thread("release", t);
-    }
 }

@@ -71,6 +71,15 @@ static void cap_fault(struct tcb *t, cptr_t cptr, bool in_recv)
 
 static cap_t cspace_root(struct tcb *t) { return t->slots[TCB_CSPACE_SLOT].cap; }
 
+/* seL4 replyFromKernel_success_empty: a Call on a reply cap returns at once, empty. */
+static void reply_empty_to_call(struct tcb *t, bool is_call)
+{
+    if (is_call && t->state == TS_RUNNING) {
+        *reg(t, BADGE_REG) = 0;
+        *reg(t, MSGINFO_REG) = msginfo_new(0, 0, 0, 0);
+    }
+}
+
 /* Send-phase of Send, NBSend, Call, ReplyRecv, NBSendRecv, NBSendWait. Returns
  * EXCEPTION_PREEMPTED if the syscall must be restarted. */
 static exception_t handle_invocation(bool is_call, bool blocking, bool can_donate, cptr_t cptr)
@@ -106,12 +115,8 @@ static exception_t handle_invocation(bool is_call, bool blocking, bool can_donat
     cap_t c = slot->cap;
     switch (cap_type(c)) {
     case CAP_ENDPOINT:
-        if (!(cap_rights(c) & RIGHT_WRITE)) {
-            cur_lookup_fault = (struct lookup_fault){LOOKUP_MISSING_CAPABILITY, 0, 0, 0};
-            if (blocking)
-                cap_fault(t, cptr, false);
-            return EXCEPTION_NONE;
-        }
+        if (!(cap_rights(c) & RIGHT_WRITE))
+            break; /* decode_invocation answers InvalidCapability, as seL4 */
         ipc_send(t, cap_kptr(c), cap_badge(c), cap_rights(c) & RIGHT_GRANT,
                  cap_rights(c) & RIGHT_GRANT_REPLY, can_donate, blocking, is_call);
         return EXCEPTION_NONE;
@@ -132,6 +137,7 @@ static exception_t handle_invocation(bool is_call, bool blocking, bool can_donat
         return EXCEPTION_NONE;
     case CAP_REPLY:
         ipc_reply(t, cap_kptr(c), cap_reply_can_grant(c));
+        reply_empty_to_call(t, is_call);
         return EXCEPTION_NONE;
     default:
         break;
@@ -314,7 +320,10 @@ void handle_syscall(sword_t number)
             handle_recv(true, true);
         break;
     case SYS_NB_SEND_WAIT:
-        e = handle_invocation(false, false, true, *reg(t, NBSEND_DEST_REG));
+        /* seL4 takes this destination from a6 (its libsel4 leaves t0 = 0); abi.md and our
+         * libsel4 put it in t0 (a6 = 0). Slot 0 is never a destination, so both work. */
+        e = handle_invocation(false, false, true,
+                              *reg(t, REPLY_REG) ? *reg(t, REPLY_REG) : *reg(t, NBSEND_DEST_REG));
         if (e == EXCEPTION_NONE && t->state == TS_RUNNING)
             handle_recv(true, false);
         break;

@@ -75,7 +75,8 @@ void thread_restart(struct tcb *t)
     }
     ipc_cancel(t);
     thread_set_state(t, TS_RESTART);
-    if (t->sc && t->sc != ks_cur_sc && sc_is_active(t->sc)) {
+    /* seL4 restart: only a sporadic SC catches up here (others do when switched to) */
+    if (t->sc && t->sc != ks_cur_sc && t->sc->sporadic && sc_is_active(t->sc)) {
         refill_unblock_check(t->sc, ks_cur_time);
     }
     sched_wake(t);

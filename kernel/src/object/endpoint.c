@@ -1,5 +1,6 @@
 /* Endpoint queues, cancelling IPC on deletion, CancelBadgedSends. */
 #include <lark/ipc.h>
+#include <lark/mcs_refill.h>
 #include <lark/sched.h>
 
 static void ep_set(struct endpoint *ep, struct tcb *head, struct tcb *tail, word_t state)
@@ -8,17 +9,30 @@ static void ep_set(struct endpoint *ep, struct tcb *head, struct tcb *tail, word
     ep->tail = head ? tail : NULL;
 }
 
+/* MCS endpoint queues are ordered by priority, FIFO among equals (seL4 tcbEPAppend): walk
+ * from the tail, as the common case is a thread no more important than the last one. */
 void ep_append(struct endpoint *ep, struct tcb *t, word_t state)
 {
     struct tcb *head = ep_head(ep);
-    t->ep_next = NULL;
-    t->ep_prev = ep->tail;
-    if (ep->tail) {
-        ep->tail->ep_next = t;
+    struct tcb *before = ep->tail, *after = NULL;
+    while (before && t->priority > before->priority) {
+        after = before;
+        before = before->ep_prev;
+    }
+    t->ep_prev = before;
+    t->ep_next = after;
+    if (before) {
+        before->ep_next = t;
     } else {
         head = t;
     }
-    ep_set(ep, head, t, state);
+    struct tcb *tail = ep->tail;
+    if (after) {
+        after->ep_prev = t;
+    } else {
+        tail = t;
+    }
+    ep_set(ep, head, tail, state);
 }
 
 void ep_remove(struct endpoint *ep, struct tcb *t)
@@ -54,6 +68,9 @@ static void restart_dequeued(struct tcb *t)
         return;
     }
     thread_set_state(t, TS_RESTART);
+    if (t->sc && t->sc != ks_cur_sc && t->sc->sporadic && sc_is_active(t->sc)) {
+        refill_unblock_check(t->sc, ks_cur_time);
+    }
     sched_wake(t);
 }
 

@@ -25,73 +25,79 @@ void reply_push(struct tcb *caller, struct tcb *callee, struct reply *r, bool ca
     sched_context_donate(sc, callee);
 }
 
-/* Take r out of the call stack. Returns the SC if r was the head of its stack. */
-static struct sched_context *unlink_from_stack(struct reply *r)
+/* Take r out of its call stack, cutting the stack there as seL4 does: replies older than r
+ * no longer lead to the SC, newer ones no longer lead back to r. */
+static void cut_from_stack(struct reply *r)
+{
+    if (r->sc) {
+        r->sc->reply = NULL;
+    }
+    if (r->next) {
+        r->next->prev = NULL;
+    }
+    if (r->prev) {
+        r->prev->next = NULL;
+    }
+    r->prev = r->next = NULL;
+    r->sc = NULL;
+}
+
+/* r is the head of its stack: the SC's newest call becomes the one before r. */
+static struct sched_context *pop_head(struct reply *r)
 {
     struct sched_context *sc = r->sc;
-    if (sc) {
-        sc->reply = r->prev;
-        if (r->prev) {
-            r->prev->next = NULL;
-            r->prev->sc = sc;
-        }
-    } else {
-        if (r->next) {
-            r->next->prev = r->prev;
-        }
-        if (r->prev) {
-            r->prev->next = r->next;
-        }
+    sc->reply = r->prev;
+    if (r->prev) {
+        r->prev->next = NULL;
+        r->prev->sc = sc;
     }
     r->prev = r->next = NULL;
     r->sc = NULL;
     return sc;
 }
 
-void reply_pop(struct reply *r, struct tcb *caller)
+static void unlink_caller(struct reply *r, struct tcb *caller)
 {
-    struct sched_context *sc = unlink_from_stack(r);
-    r->tcb = NULL;
-    caller->reply = NULL;
-    caller->blocking_object = 0;
-    if (sc && !caller->sc) {
-        sched_context_donate(sc, caller);
-    }
-}
-
-void reply_remove(struct reply *r, struct tcb *caller)
-{
-    struct sched_context *sc = r->sc;
-    if (sc) {
-        /* The callee keeps running on the SC; older calls no longer get it back. */
-        sc->reply = NULL;
-        if (r->prev) {
-            r->prev->next = NULL;
-        }
-        r->prev = NULL;
-        r->sc = NULL;
-    } else {
-        unlink_from_stack(r);
-    }
     r->tcb = NULL;
     caller->reply = NULL;
     caller->blocking_object = 0;
     thread_set_state(caller, TS_INACTIVE);
 }
 
+void reply_remove(struct reply *r, struct tcb *caller)
+{
+    if (r->sc) {
+        struct sched_context *sc = pop_head(r);
+        /* a caller that got another SC meanwhile keeps that one */
+        if (!caller->sc) {
+            sched_context_donate(sc, caller);
+        }
+    } else {
+        cut_from_stack(r);
+    }
+    unlink_caller(r, caller);
+}
+
+void reply_cancel(struct reply *r, struct tcb *caller)
+{
+    /* the callee keeps running on a donated SC; the caller does not get it back */
+    cut_from_stack(r);
+    unlink_caller(r, caller);
+}
+
 void reply_finalise(struct reply *r)
 {
     struct tcb *t = r->tcb;
     if (!t) {
-        unlink_from_stack(r);
+        cut_from_stack(r);
         return;
     }
     if (t->state == TS_BLOCKED_ON_REPLY && t->reply == r) {
         reply_remove(r, t);
-        t->fault.type = FAULT_NULL;
+    } else if (t->state == TS_BLOCKED_ON_RECEIVE && t->reply == r) {
+        /* seL4 cancels the receive that offered this reply object */
+        ipc_cancel(t);
     } else {
-        /* a receiver that offered this reply object: it keeps waiting without one */
-        unlink_from_stack(r);
         r->tcb = NULL;
         if (t->reply == r) {
             t->reply = NULL;

@@ -1,11 +1,9 @@
-/* Scheduling contexts: binding to threads and notifications, donation, the SchedContext
- * invocations (labels 34..38) and SchedControl_ConfigureFlags (label 33). */
+/* Scheduling contexts: binding to threads and notifications, donation and the SchedContext
+ * invocations (labels 34..38). SchedControl is in schedcontrol.c. */
 #include <lark/arch/machine.h>
 #include <lark/invocation.h>
 #include <lark/mcs_refill.h>
 #include <lark/sched.h>
-
-#define SC_FLAG_SPORADIC BIT(0)
 
 void sched_context_init(struct sched_context *sc, unsigned size_bits)
 {
@@ -21,8 +19,10 @@ void sched_context_bind_tcb(struct sched_context *sc, struct tcb *t)
         refill_unblock_check(sc, ks_cur_time);
     }
     sched_context_resume(sc);
-    if (sched_is_schedulable(t)) {
-        sched_possible_switch_to(t);
+    /* As seL4: queued at the head of its priority, and the scheduler chooses again. */
+    if (sched_is_schedulable(t) && t != ks_cur_thread) {
+        sched_enqueue(t);
+        sched_reschedule_required();
     }
 }
 
@@ -46,7 +46,7 @@ void sched_context_donate(struct sched_context *sc, struct tcb *to)
     if (from) {
         sched_dequeue(from);
         from->sc = NULL;
-        if (from == ks_cur_thread) {
+        if (from == ks_cur_thread || from == ks_sched_action) {
             sched_reschedule_required();
         }
     }
@@ -68,33 +68,54 @@ void sched_context_unbind_ntfn(struct sched_context *sc)
     }
 }
 
+/* As seL4's schedContext_updateConsumed: the running SC's time since the last commit is
+ * not included (it is charged at the next budget check, Yield or SC switch). */
 word_t sched_context_update_consumed(struct sched_context *sc)
 {
-    if (sc == ks_cur_sc) {
-        sched_commit_time();
-    }
     word_t us = ticks_to_us(sc->consumed);
     sc->consumed = 0;
     return us;
+}
+
+/* The call stack this SC was donated along no longer returns it (seL4 clears scReply). */
+static void sched_context_drop_call_stack(struct sched_context *sc)
+{
+    if (sc->reply) {
+        sc->reply->sc = NULL;
+        sc->reply = NULL;
+    }
 }
 
 void sched_context_finalise(struct sched_context *sc)
 {
     sched_context_unbind_tcb(sc);
     sched_context_unbind_ntfn(sc);
-    if (sc->reply) {
-        sc->reply->sc = NULL;
-        sc->reply = NULL;
-    }
-    if (sc->yield_from) {
-        sc->yield_from->yield_to = NULL;
-        sc->yield_from = NULL;
-    }
+    sched_context_drop_call_stack(sc);
+    sched_complete_yield_to(sc->yield_from);
     if (sc == ks_cur_sc) {
         ks_cur_sc = NULL;
         ks_consumed = 0;
     }
     sc->refill_max = 0;
+}
+
+/* seL4 sc_released: configured and its head refill is due now. */
+static bool sc_released(struct sched_context *sc)
+{
+    return sc_is_active(sc) && refill_ready(sc, ks_cur_time) && refill_sufficient(sc, 0);
+}
+
+static bool thread_is_blocked(const struct tcb *t)
+{
+    switch (t->state) {
+    case TS_BLOCKED_ON_RECEIVE:
+    case TS_BLOCKED_ON_SEND:
+    case TS_BLOCKED_ON_REPLY:
+    case TS_BLOCKED_ON_NOTIFICATION:
+        return true;
+    default:
+        return false;
+    }
 }
 
 static exception_t sc_bind(struct invocation *inv, struct sched_context *sc)
@@ -103,10 +124,16 @@ static exception_t sc_bind(struct invocation *inv, struct sched_context *sc)
     if (!obj) {
         return err_truncated_message();
     }
+    /* One thread and one notification at most: an SC may serve both at once (a passive
+     * server's notification lends it to the server), as on seL4. */
     cap_t c = obj->cap;
     if (cap_type(c) == CAP_THREAD) {
         struct tcb *t = tcb_from_cap(c);
         if (sc->tcb || t->sc) {
+            return err_illegal_operation();
+        }
+        /* A blocked thread would be woken later on an SC that cannot run it. */
+        if (thread_is_blocked(t) && !sc_released(sc)) {
             return err_illegal_operation();
         }
         sched_context_bind_tcb(sc, t);
@@ -148,20 +175,45 @@ static exception_t sc_unbind_object(struct invocation *inv, struct sched_context
     return err_invalid_cap(1);
 }
 
+/* The consumed time of a YieldTo goes to the yielder in MR0 once it runs again, or when the
+ * target SC goes away (seL4 schedContext_completeYieldTo). */
+void sched_complete_yield_to(struct tcb *yielder)
+{
+    struct sched_context *sc = yielder ? yielder->yield_to : NULL;
+    if (!sc) {
+        return;
+    }
+    yielder->ctx.regs[MR_REG(0)] = sched_context_update_consumed(sc);
+    yielder->ctx.regs[MSGINFO_REG] = msginfo_new(0, 0, 0, 1);
+    sc->yield_from = NULL;
+    yielder->yield_to = NULL;
+}
+
 static exception_t sc_yield_to(struct invocation *inv, struct sched_context *sc)
 {
     struct tcb *cur = inv->thread, *t = sc->tcb;
     if (!t || t == cur || t->priority > cur->mcp || cur->yield_to) {
         return err_illegal_operation();
     }
+    if (sc->yield_from) {
+        sched_complete_yield_to(sc->yield_from);
+    }
+    sched_context_resume(sc);
     if (sched_is_schedulable(t)) {
-        /* Run the target next: first at its priority, the caller behind its peers. */
-        sched_dequeue(t);
-        sched_enqueue_head(t);
-        if (t->priority >= cur->priority && sched_is_schedulable(cur)) {
-            rq_enqueue(&ks_ready, cur);
+        if (t->priority < cur->priority) {
+            sched_dequeue(t);
+            sched_enqueue(t);
+        } else {
+            /* The target runs next, the caller right after it; the caller learns the
+             * consumed time when it runs again. */
+            cur->yield_to = sc;
+            sc->yield_from = cur;
+            sched_dequeue(t);
+            sched_enqueue(cur);
+            sched_enqueue(t);
+            sched_reschedule_required();
+            return EXCEPTION_NONE;
         }
-        sched_reschedule_required();
     }
     inv_set_result(inv, 0, sched_context_update_consumed(sc));
     return EXCEPTION_NONE;
@@ -179,6 +231,7 @@ exception_t decode_sched_context_invocation(struct invocation *inv)
         }
         sched_context_unbind_tcb(sc);
         sched_context_unbind_ntfn(sc);
+        sched_context_drop_call_stack(sc);
         return EXCEPTION_NONE;
     case SCHED_CONTEXT_UNBIND_OBJECT:
         return sc_unbind_object(inv, sc);
@@ -190,66 +243,4 @@ exception_t decode_sched_context_invocation(struct invocation *inv)
     default:
         return err_illegal_operation();
     }
-}
-
-static void configure(struct sched_context *sc, word_t budget, word_t period,
-                      word_t max_refills, word_t badge, word_t flags)
-{
-    struct tcb *t = sc->tcb;
-    if (sc == ks_cur_sc) {
-        sched_commit_time();
-    }
-    if (t) {
-        sched_dequeue(t);
-    }
-    sc->badge = badge;
-    sc->sporadic = (flags & SC_FLAG_SPORADIC) != 0;
-    if (budget == period) {
-        refill_new(sc, MIN_REFILLS, budget, 0, ks_cur_time); /* round robin */
-    } else if (sc_is_active(sc) && t && !sc_is_round_robin(sc)) {
-        refill_update(sc, max_refills, budget, period, ks_cur_time);
-    } else {
-        refill_new(sc, max_refills, budget, period, ks_cur_time);
-    }
-    if (!t) {
-        return;
-    }
-    sched_context_resume(sc);
-    if (t == ks_cur_thread) {
-        sched_reschedule_required();
-    } else if (thread_is_runnable(t)) {
-        sched_wake(t);
-    }
-}
-
-exception_t decode_sched_control_invocation(struct invocation *inv)
-{
-    if (inv->label != SCHED_CONTROL_CONFIGURE_FLAGS) {
-        return err_illegal_operation();
-    }
-    if (inv->length < 5 || !inv_extra_cap(inv, 0)) {
-        return err_truncated_message();
-    }
-    word_t budget_us = inv_arg(inv, 0), period_us = inv_arg(inv, 1);
-    word_t extra_refills = inv_arg(inv, 2), badge = inv_arg(inv, 3), flags = inv_arg(inv, 4);
-    cap_t c = inv_extra_cap(inv, 0)->cap;
-    if (cap_type(c) != CAP_SCHED_CONTEXT) {
-        return err_invalid_cap(1);
-    }
-    if (budget_us > MAX_PERIOD_US || budget_us < MIN_BUDGET_US) {
-        return err_range(MIN_BUDGET_US, MAX_PERIOD_US);
-    }
-    if (period_us > MAX_PERIOD_US || period_us < MIN_BUDGET_US) {
-        return err_range(MIN_BUDGET_US, MAX_PERIOD_US);
-    }
-    if (budget_us > period_us) {
-        return err_range(MIN_BUDGET_US, period_us);
-    }
-    word_t max = refill_absolute_max(cap_sched_context_size_bits(c));
-    if (extra_refills > max - MIN_REFILLS) {
-        return err_range(0, max - MIN_REFILLS);
-    }
-    configure(cap_kptr(c), us_to_ticks(budget_us), us_to_ticks(period_us),
-              extra_refills + MIN_REFILLS, badge, flags);
-    return EXCEPTION_NONE;
 }

@@ -310,17 +310,19 @@ static void reorder_queue(struct tcb *t)
     }
 }
 
+/* seL4 setPriority: a queued (or the current) thread goes to the head of its new priority
+ * and the scheduler chooses again; a blocked one moves in its IPC queue. */
 static void set_priority(struct tcb *t, word_t prio)
 {
-    bool waiting_refill = t->in_release_queue;
-    rq_dequeue(&ks_ready, t);
+    if (thread_is_runnable(t) && (t->in_ready_queue || t == ks_cur_thread)) {
+        rq_dequeue(&ks_ready, t);
+        t->priority = prio;
+        sched_enqueue(t);
+        sched_reschedule_required();
+        return;
+    }
     t->priority = prio;
     reorder_queue(t);
-    if (t == ks_cur_thread) {
-        sched_reschedule_required();
-    } else if (thread_is_runnable(t) && !waiting_refill) {
-        sched_possible_switch_to(t);
-    }
 }
 
 static exception_t set_priority_inv(struct invocation *inv, struct tcb *t, bool mcp)
