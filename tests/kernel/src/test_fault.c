@@ -1807,3 +1807,24 @@ KTEST(fault_handler_with_read_only_ipc_buffer_gets_four_mrs)
     KT_EQ(hd->result[1], (seL4_Word)fv_unknown_syscall_insn);
     KT_EQ(buf[1 + seL4_UnknownSyscall_Syscall], 0x5e5e);
 }
+
+KTEST(fault_received_without_reply_object_leaves_faulter_inactive)
+{
+    /* a handler that takes the fault with Wait (no reply object) cannot answer it: seL4
+     * leaves the faulting thread inactive, and Resume makes it fault again */
+    handler_t h;
+    kt_thread_t *t = helper(0);
+    KT_DO(handler_new(&h));
+    t->arg[0] = unmapped_vaddr();
+    KT_DO(faulter(t, do_load, h.ep));
+    KT_TRUE(!kt_wait_done(t, 5));
+    seL4_Word badge = 1;
+    seL4_MessageInfo_t info = seL4_Wait(h.ep, &badge);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+    KT_MR(seL4_VMFault_IP, (seL4_Word)fv_load_insn);
+    info = await_fault(t, &h, NULL);
+    KT_EQ(seL4_MessageInfo_get_label(info), 0);
+    KT_OK(seL4_TCB_Resume(t->tcb));
+    info = await_fault(t, &h, NULL);
+    EXPECT_FAULT(info, seL4_Fault_VMFault, seL4_VMFault_Length);
+}
