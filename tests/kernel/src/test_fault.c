@@ -1633,7 +1633,6 @@ static const sweep_t sweep[] = {
     {0x02f7f7d3u, 0, 0, 0},                                        /* fadd.d fa5, fa5, fa5 */
     {0x0000100fu, 0, 0, 0},                                        /* fence.i */
     {0x0ff0000fu, 0, 0, 0},                                        /* fence */
-    {0xc00027f3u, 0, 0, 0},                                        /* rdcycle a5 (scounteren) */
 };
 #define SWEEP_N (sizeof(sweep) / sizeof(sweep[0]))
 
