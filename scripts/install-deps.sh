@@ -8,7 +8,7 @@ packages=(
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf
   qemu-system-misc
   libcmocka-dev libxml2-dev libelf-dev
-  graphviz
+  graphviz python3
   clang libclang-rt-14-dev
 )
 

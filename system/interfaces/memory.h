@@ -13,6 +13,8 @@ enum memory_label {
     MEMORY_ALLOC = 1,
     MEMORY_FREE = 2,
     MEMORY_STATS = 3,
+    MEMORY_DEBUG = 4,   /* the manager prints its slab table on the debug console */
+    MEMORY_CAPSCAN = 5, /* the manager prints its own CNode (LarkOS DebugDumpCNode) */
 };
 
 /* Numbered as KataOS's MemoryManagerError. */
@@ -33,6 +35,7 @@ enum memory_lifetime {
 
 struct memory_alloc_request {
     seL4_CPtr container; /* CNode the objects are retyped into */
+    uint64_t depth;      /* bits that address one of its slots (its guard + radix; 64 for an own CNode) */
     uint64_t lifetime;   /* enum memory_lifetime */
     uint64_t count;      /* descriptors used, 1..MEMORY_MAX_DESCS */
     uint64_t types[16];
@@ -46,6 +49,7 @@ struct memory_alloc_reply {
 
 struct memory_free_request {
     seL4_CPtr container; /* CNode holding the caps to delete */
+    uint64_t depth;      /* as in memory_alloc_request */
     uint64_t count;
     uint64_t types[16];
     uint64_t sizes[16];
@@ -60,6 +64,8 @@ struct memory_stats_reply {
     uint64_t allocated_objs;
     uint64_t total_requested_objs;
     uint64_t reclaimed_bytes;       /* RAM won back by revoking the tainted untypeds */
+    uint64_t untyped_slab_too_small;/* retypes a slab refused for lack of room (then the next slab) */
+    uint64_t out_of_memory;         /* requests no slab could satisfy */
 };
 
 #endif

@@ -72,7 +72,6 @@ struct tcb {
     word_t priority, mcp, domain;
     word_t flags;            /* TCB_FLAG_* */
     word_t ipc_buffer;       /* user vaddr of the IPC buffer */
-    word_t tls_base;         /* goes into tp on SetTLSBase */
 
     struct sched_context *sc;     /* MCS: bound scheduling context (NULL: passive) */
     struct sched_context *yield_to;

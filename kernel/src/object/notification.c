@@ -3,16 +3,26 @@
 #include <lark/mcs_refill.h>
 #include <lark/sched.h>
 
+/* Priority order, FIFO among equals, like endpoint queues (seL4 MCS uses tcbEPAppend). */
 void ntfn_append(struct notification *n, struct tcb *t)
 {
-    t->ep_next = NULL;
-    t->ep_prev = n->tail;
-    if (n->tail) {
-        n->tail->ep_next = t;
+    struct tcb *before = n->tail, *after = NULL;
+    while (before && t->priority > before->priority) {
+        after = before;
+        before = before->ep_prev;
+    }
+    t->ep_prev = before;
+    t->ep_next = after;
+    if (before) {
+        before->ep_next = t;
     } else {
         n->head = t;
     }
-    n->tail = t;
+    if (after) {
+        after->ep_prev = t;
+    } else {
+        n->tail = t;
+    }
     n->state = NTFN_WAITING;
 }
 

@@ -6,7 +6,7 @@
 #include <lark/ipc.h>
 #include <lark/mcs_refill.h>
 #include <lark/sched.h>
-#include <lark/vspace_ops.h>
+#include <lark/vspace.h>
 
 _Static_assert(offsetof(struct tcb, ctx) == 0, "trap.S finds the context at the TCB start");
 _Static_assert(offsetof(struct user_context, fregs) == CTX_OFFSET_FREGS, "fpu.S layout");
@@ -40,12 +40,13 @@ static const unsigned user_context_regs[USER_CONTEXT_WORDS] = {
 };
 #define FRAME_REGS 16 /* pc, ra, sp, gp, s0..s11: seL4's frameRegisters */
 
-/* Where the thread would run next: a running thread at pc, a stopped one re-executes
- * from FAULT_IP when restarted. */
+/* seL4 reports pc as FaultIP, the restart pc: for a thread that entered the kernel through a
+ * syscall that is the ecall itself, even when it has since been resumed (Suspend moves it to
+ * the next instruction, as seL4's updateRestartPC does). */
 static word_t read_user_reg(const struct tcb *t, unsigned i)
 {
     if (i == 0) {
-        return t->state == TS_RUNNING ? t->ctx.regs[REG_PC] : t->ctx.regs[REG_FAULT_IP];
+        return t->ctx.regs[REG_FAULT_IP];
     }
     return t->ctx.regs[user_context_regs[i]];
 }
@@ -58,9 +59,6 @@ static void write_user_reg(struct tcb *t, unsigned i, word_t v)
         return;
     }
     t->ctx.regs[user_context_regs[i]] = v;
-    if (user_context_regs[i] == REG_TP) {
-        t->tls_base = v;
-    }
 }
 
 static exception_t read_registers(struct invocation *inv, struct tcb *t)
@@ -102,6 +100,8 @@ static exception_t write_registers(struct invocation *inv, struct tcb *t)
     for (unsigned i = 0; i < n; i++) {
         write_user_reg(t, i, inv_arg(inv, i + 2));
     }
+    /* seL4 sets NextIP = FaultIP whatever the count: the thread continues at its restart pc */
+    t->ctx.regs[REG_PC] = t->ctx.regs[REG_FAULT_IP];
     if (flags & 1) {
         thread_restart(t);
     }
@@ -114,11 +114,11 @@ static exception_t copy_registers(struct invocation *inv, struct tcb *t)
         return err_truncated_message();
     }
     word_t flags = inv_arg(inv, 0);
-    cap_t sc = inv_extra_cap(inv, 0)->cap;
-    if (cap_type(sc) != CAP_THREAD) {
+    cap_t src_cap = inv_extra_cap(inv, 0)->cap;
+    if (cap_type(src_cap) != CAP_THREAD) {
         return err_invalid_cap(1);
     }
-    struct tcb *src = tcb_from_cap(sc);
+    struct tcb *src = tcb_from_cap(src_cap);
     bool suspend = flags & BIT(0), resume = flags & BIT(1);
     bool frame = flags & BIT(2), integer = flags & BIT(3);
     if (suspend) {
@@ -160,16 +160,45 @@ static exception_t install_tcb_cap(struct tcb *t, unsigned which, struct cte *sr
     if (src && !cap_is_null(c) && cap_same_object(src->cap, c)) {
         cte_insert(c, src, slot);
     }
+    if (which == TCB_VSPACE_SLOT) {
+        vspace_changed(); /* the running thread may have changed its own VSpace */
+    }
     return EXCEPTION_NONE;
 }
 
+/* seL4 slotCapLongRunningDelete: replacing the final cap of a CNode or thread held in the
+ * TCB's own CSpace/VSpace slot would need a preemptible delete in the middle of the
+ * invocation, so seL4 refuses it (delete that cap first). */
+static bool long_running_delete(const struct cte *slot)
+{
+    word_t type = cap_type(slot->cap);
+    if (cap_is_null(slot->cap) || !cte_is_final_cap(slot)) {
+        return false;
+    }
+    return type == CAP_CNODE || type == CAP_THREAD || type == CAP_ZOMBIE;
+}
+
+static exception_t check_space_slots(struct tcb *t)
+{
+    if (long_running_delete(&t->slots[TCB_CSPACE_SLOT]) ||
+        long_running_delete(&t->slots[TCB_VSPACE_SLOT])) {
+        return err_illegal_operation();
+    }
+    return EXCEPTION_NONE;
+}
+
+/* A derive failure keeps its own error (an untyped with children: RevokeFirst). */
 static exception_t decode_cspace_root(struct cte *slot, word_t data, cap_t *out)
 {
     cap_t c = slot->cap;
     if (data != 0) {
         c = cap_update_data(false, data, c);
     }
-    if (cap_derive(slot, c, out) != EXCEPTION_NONE || cap_type(*out) != CAP_CNODE) {
+    exception_t e = cap_derive(slot, c, out);
+    if (e != EXCEPTION_NONE) {
+        return e;
+    }
+    if (cap_type(*out) != CAP_CNODE) {
         return err_illegal_operation();
     }
     return EXCEPTION_NONE;
@@ -177,10 +206,14 @@ static exception_t decode_cspace_root(struct cte *slot, word_t data, cap_t *out)
 
 static exception_t decode_vspace_root(struct cte *slot, cap_t *out)
 {
-    pte_t *root;
-    word_t asid;
-    if (cap_derive(slot, slot->cap, out) != EXCEPTION_NONE ||
-        vspace_root_for(*out, 0, &root, &asid) != EXCEPTION_NONE) {
+    exception_t e = cap_derive(slot, slot->cap, out);
+    if (e != EXCEPTION_NONE) {
+        return e;
+    }
+    /* seL4 isValidVTableRoot on RISC-V: any mapped page table. One that is not the root of
+     * its ASID is accepted too; the thread then runs on the kernel's table (vspace.c) and
+     * faults on every user access, as on seL4. */
+    if (cap_type(*out) != CAP_PAGE_TABLE || !cap_is_mapped(*out)) {
         return err_illegal_operation();
     }
     return EXCEPTION_NONE;
@@ -193,8 +226,11 @@ static exception_t decode_buffer(struct cte *slot, word_t addr, cap_t *out)
     if (addr == 0) {
         return EXCEPTION_NONE;
     }
-    if (cap_derive(slot, slot->cap, out) != EXCEPTION_NONE || cap_type(*out) != CAP_FRAME ||
-        cap_frame_is_device(*out)) {
+    exception_t e = cap_derive(slot, slot->cap, out);
+    if (e != EXCEPTION_NONE) {
+        return e;
+    }
+    if (cap_type(*out) != CAP_FRAME || cap_frame_is_device(*out)) {
         return err_illegal_operation();
     }
     if (!IS_ALIGNED(addr, IPCBUF_SIZE_BITS)) {
@@ -225,12 +261,16 @@ static exception_t configure(struct invocation *inv, struct tcb *t)
     struct cte *cslot = inv_extra_cap(inv, 0), *vslot = inv_extra_cap(inv, 1);
     struct cte *bslot = inv_extra_cap(inv, 2);
     cap_t ccap, vcap, bcap;
-    exception_t e = decode_cspace_root(cslot, cdata, &ccap);
+    /* seL4's order: the buffer first, then the CSpace and VSpace roots */
+    exception_t e = decode_buffer(bslot, addr, &bcap);
     if (e == EXCEPTION_NONE) {
-        e = decode_vspace_root(vslot, &vcap);
+        e = check_space_slots(t);
     }
     if (e == EXCEPTION_NONE) {
-        e = decode_buffer(bslot, addr, &bcap);
+        e = decode_cspace_root(cslot, cdata, &ccap);
+    }
+    if (e == EXCEPTION_NONE) {
+        e = decode_vspace_root(vslot, &vcap);
     }
     if (e != EXCEPTION_NONE) {
         return e;
@@ -249,16 +289,20 @@ static exception_t set_space(struct invocation *inv, struct tcb *t)
     }
     struct cte *fslot = inv_extra_cap(inv, 0), *cslot = inv_extra_cap(inv, 1);
     struct cte *vslot = inv_extra_cap(inv, 2);
-    if (!valid_fault_handler(fslot->cap)) {
-        return err_invalid_cap(1);
-    }
     cap_t ccap, vcap;
-    exception_t e = decode_cspace_root(cslot, inv_arg(inv, 0), &ccap);
+    exception_t e = check_space_slots(t);
+    if (e == EXCEPTION_NONE) {
+        e = decode_cspace_root(cslot, inv_arg(inv, 0), &ccap);
+    }
     if (e == EXCEPTION_NONE) {
         e = decode_vspace_root(vslot, &vcap);
     }
     if (e != EXCEPTION_NONE) {
         return e;
+    }
+    /* MCS seL4 checks the fault endpoint only after both roots */
+    if (!valid_fault_handler(fslot->cap)) {
+        return err_invalid_cap(1);
     }
     if ((e = install_tcb_cap(t, TCB_FAULT_EP_SLOT, fslot, fslot->cap)) != EXCEPTION_NONE ||
         (e = install_tcb_cap(t, TCB_CSPACE_SLOT, cslot, ccap)) != EXCEPTION_NONE) {
@@ -439,7 +483,7 @@ static exception_t set_flags(struct invocation *inv, struct tcb *t)
     word_t clear = inv_arg(inv, 0), set = inv_arg(inv, 1);
     t->flags = ((t->flags & ~clear) | set) & TCB_FLAG_FPU_DISABLED;
     if (t->flags & TCB_FLAG_FPU_DISABLED) {
-        fpu_release(t); /* its F/D state is dropped; FS stays off from now on */
+        fpu_release(t); /* its F/D state is saved; FS stays off while disabled */
     }
     inv_set_result(inv, 0, t->flags);
     return EXCEPTION_NONE;
@@ -476,8 +520,7 @@ exception_t decode_tcb_invocation(struct invocation *inv)
         if (inv->length < 1) {
             return err_truncated_message();
         }
-        t->tls_base = inv_arg(inv, 0);
-        t->ctx.regs[REG_TP] = t->tls_base;
+        t->ctx.regs[REG_TP] = inv_arg(inv, 0);
         return EXCEPTION_NONE;
     case TCB_SET_FLAGS: return set_flags(inv, t);
     default: return err_illegal_operation();

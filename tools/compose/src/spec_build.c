@@ -253,10 +253,14 @@ void *build_spec(const struct system *sys, const struct elf_info *elfs, size_t *
             const struct rpc *r = &sys->rpcs[i];
             if (r->server == c)
                 cap(&b, cnode, r->server_slot, LARK_CAP_OBJECT, rpc_ep[i], LARK_RIGHT_READ, 0);
+            /* seL4 transfers a message's caps only through an endpoint cap with Grant. */
+            uint32_t client_rights = LARK_RIGHT_WRITE | LARK_RIGHT_GRANT_REPLY;
+            if (r->interface >= 0 && sys->interfaces[r->interface].carries_caps)
+                client_rights |= LARK_RIGHT_GRANT;
             for (int k = 0; k < r->nclients; k++)
                 if (r->clients[k].component == c)
-                    cap(&b, cnode, r->clients[k].slot, LARK_CAP_OBJECT, rpc_ep[i],
-                        LARK_RIGHT_WRITE | LARK_RIGHT_GRANT_REPLY, r->clients[k].badge);
+                    cap(&b, cnode, r->clients[k].slot, LARK_CAP_OBJECT, rpc_ep[i], client_rights,
+                        r->clients[k].badge);
         }
         for (int i = 0; i < sys->nnotifications; i++) {
             const struct notification *o = &sys->notifications[i];

@@ -76,6 +76,20 @@ printf 'LARKSPEC' > "$out/short.spec"
 "$bin" --dump-spec "$out/short.spec" 2>"$out/short.err"; rc=$?
 [ $rc -eq 1 ] && grep -q 'invalid spec: spec shorter than its header' "$out/short.err" \
   && ok "dump-spec refuses a short file" || bad "dump-spec refuses a short file" "$(cat "$out/short.err")"
+# A client of an interface whose requests carry a cap needs Grant on its endpoint cap: seL4
+# transfers a message's caps only through an endpoint cap with Grant.
+for c in uart_driver memory_manager console ping pong; do
+  mkdir -p "$out/lark-elfs/components/$c" && cp "$out/elfs/component.elf" "$out/lark-elfs/components/$c/$c.elf"
+done
+# (the stand-in ELF's second entry is worker_entry; interface headers stay where larkos.xml is)
+sed -e 's|entry="[a-z_]*"|entry="worker_entry"|' -e "s|header=\"interfaces/|header=\"$top/system/interfaces/|" \
+  "$top/system/larkos.xml" > "$out/larkos-standin.xml"
+if "$bin" "$out/larkos-standin.xml" --elfs "$out/lark-elfs" --spec "$out/larkos.spec" 2>"$out/larkos-spec.err"; then
+  ldump=$("$bin" --dump-spec "$out/larkos.spec")
+  echo "$ldump" | grep -qx 'cap ping.cnode\[6\] = object rpc:memory rights=WGg badge=0x2' \
+    && echo "$ldump" | grep -qx 'cap ping.cnode\[7\] = object rpc:pong rights=Wg badge=0x70' \
+    && ok "cap-carrying rpc clients get Grant, the others do not" || bad "client endpoint rights in larkos.xml's spec"
+else bad "larkos.xml spec with stand-in ELFs" "$(cat "$out/larkos-spec.err")"; fi
 
 # --- glue: generated for larkos.xml; content; compiles against the real libsel4 ---
 if "$bin" "$top/system/larkos.xml" --glue "$out/glue" --json "$out/larkos.json" --dot "$out/larkos.dot"; then
@@ -95,7 +109,7 @@ grep -q '#define LARK_IRQ_BIT_UART_TX (1ull << 1)' "$g/server/lark_glue.h" && gr
 grep -q 'static inline const void \*buf_region(void)' "$g/server/lark_glue.h" \
   && ok "glue: read-only region accessor is const" || bad "glue: read-only region accessor is const"
 m="$out/glue"
-grep -q 'seL4_SetCap(0, req->container);' "$m/console/lark_glue.h" && grep -q 'seL4_MessageInfo_new(MEMORY_ALLOC, 0, 1, 50)' "$m/console/lark_glue.h" \
+grep -q 'seL4_SetCap(0, req->container);' "$m/console/lark_glue.h" && grep -q 'seL4_MessageInfo_new(MEMORY_ALLOC, 0, 1, 51)' "$m/console/lark_glue.h" \
   && ok "glue: a seL4_CPtr field travels as the extra cap, not as a word" || bad "glue: cap field as extra cap"
 grep -q '#define LARK_SLOT_RECV_MEMORY 7u' "$m/memory_manager/lark_glue.h" && ! grep -q 'LARK_SLOT_RECV' "$m/uart_driver/lark_glue.h" \
   && ok "glue: receive slot only for servers of cap-carrying interfaces" || bad "glue: receive slot"

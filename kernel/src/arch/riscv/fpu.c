@@ -44,8 +44,16 @@ bool fpu_handle_trap(struct tcb *t)
     return true;
 }
 
+/* Like seL4's fpuRelease: the owner's live registers go back to its TCB first, so a thread
+ * whose FPU is disabled and enabled again finds its values (on delete the save is harmless). */
 void fpu_release(struct tcb *t)
 {
-    if (fpu_owner == t)
-        fpu_owner = NULL;
+    if (fpu_owner != t)
+        return;
+    if (fs_of(t) == SSTATUS_FS_DIRTY) {
+        csr_set(sstatus, SSTATUS_FS_INITIAL); /* the invoker's FS may be Off */
+        fpu_save_regs(&t->ctx);
+    }
+    set_fs(t, SSTATUS_FS_OFF);
+    fpu_owner = NULL;
 }
