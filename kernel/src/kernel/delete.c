@@ -74,32 +74,65 @@ static struct cte *zombie_slots(cap_t z)
     return cap_kptr(z);
 }
 
-/* One unit of work on the zombie tree under `top`. True when `top` is empty. */
-static bool zombie_step(struct cte *top)
+/* Where the last step under `top` worked: a live zombie slot on the chain below `top` (or
+ * `top` itself), so a step does not walk down from `top` again, which would take time
+ * growing with the nesting depth without a poll. Only zombie_step removes zombies, and it
+ * drops the hint whenever it removes the hinted or the top slot, so the hint never points
+ * at a slot whose object may have been reused. */
+static struct {
+    struct cte *top, *at;
+} walk_hint;
+
+#define DESCENTS_PER_POLL 32
+
+enum step_result { STEP_DONE, STEP_MORE, STEP_PREEMPTED };
+
+/* A zombie removed by a descent leaves the hint at its parent; one the step started from
+ * sends the next step down from the top again (its parent is not known). A live hint is
+ * never inside a removed zombie's object: that object's slots were all cleared first. */
+static void zombie_removed(struct cte *z)
+{
+    if (z == walk_hint.top)
+        walk_hint.top = walk_hint.at = NULL;
+    else if (z == walk_hint.at)
+        walk_hint.at = walk_hint.top;
+}
+
+/* One unit of work on the zombie tree under `top`. */
+static enum step_result zombie_step(struct cte *top)
 {
     struct cte *z = top;
-    for (;;) {
+    if (walk_hint.top == top && walk_hint.at && cap_type(walk_hint.at->cap) == CAP_ZOMBIE)
+        z = walk_hint.at;
+    for (word_t descents = 0;; descents++) {
         word_t left = cap_zombie_remaining(z->cap);
         if (left == 0) {
             cte_remove(z);
-            return z == top;
+            zombie_removed(z);
+            return z == top ? STEP_DONE : STEP_MORE;
         }
+        walk_hint.top = top;
+        walk_hint.at = z;
         struct cte *x = &zombie_slots(z->cap)[left - 1];
         if (x == top || cap_is_null(x->cap)) {
             z->cap.w1 = left - 1;
-            return false;
+            return STEP_MORE;
         }
         if (cap_type(x->cap) == CAP_ZOMBIE) {
             z = x; /* descend */
+            if (descents % DESCENTS_PER_POLL == DESCENTS_PER_POLL - 1 && preemption_point()) {
+                walk_hint.at = z;
+                return STEP_PREEMPTED;
+            }
             continue;
         }
         if (needs_zombie(x)) {
             make_zombie(x);
-            return false;
+            return STEP_MORE;
         }
         cte_delete_one(x);
         z->cap.w1 = left - 1;
-        return false;
+        return STEP_MORE;
     }
 }
 
@@ -114,10 +147,13 @@ exception_t cte_delete(struct cte *slot)
         }
         make_zombie(slot);
     }
-    while (!zombie_step(slot))
-        if (preemption_point())
+    for (;;) {
+        enum step_result r = zombie_step(slot);
+        if (r == STEP_DONE)
+            return EXCEPTION_NONE;
+        if (r == STEP_PREEMPTED || preemption_point())
             return EXCEPTION_PREEMPTED;
-    return EXCEPTION_NONE;
+    }
 }
 
 exception_t cte_revoke(struct cte *slot)

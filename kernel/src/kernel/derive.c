@@ -120,9 +120,25 @@ bool cap_derivation_revocable(cap_t new_cap, cap_t src_cap)
     }
 }
 
+/* A copy of an untyped cap covering the same memory takes over its whole free region: the
+ * source is marked full, so the two caps can never hand out the same bytes (a copy is only
+ * made while the source has no children, see cap_derive). seL4 does the same
+ * (setUntypedCapAsFull); the source becomes usable again once its children are gone and a
+ * Retype resets it. */
+static void untyped_mark_source_full(struct cte *src, cap_t c)
+{
+    cap_t s = src->cap;
+    if (cap_type(s) != CAP_UNTYPED || cap_type(c) != CAP_UNTYPED || cap_ptr(s) != cap_ptr(c) ||
+        cap_untyped_size_bits(s) != cap_untyped_size_bits(c))
+        return;
+    src->cap = cap_untyped(cap_ptr(s), cap_untyped_size_bits(s), cap_untyped_is_device(s),
+                           (word_t)1 << cap_untyped_size_bits(s));
+}
+
 void cte_insert(cap_t c, struct cte *src, struct cte *dest)
 {
     bool revocable = cap_derivation_revocable(c, src->cap);
+    untyped_mark_source_full(src, c);
     struct cte *next = mdb_next(src);
     dest->cap = c;
     dest->mdb_prev = (uintptr_t)src;

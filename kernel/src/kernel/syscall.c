@@ -7,6 +7,7 @@
 #include <lark/fault.h>
 #include <lark/invocation.h>
 #include <lark/ipc.h>
+#include <lark/preempt_stats.h>
 #include <lark/sched.h>
 #include <lark/syscall.h>
 
@@ -344,6 +345,16 @@ void handle_syscall(sword_t number)
     case SYS_DEBUG_NAME_THREAD: debug_name_thread(t); break;
     case SYS_SET_TLS_BASE: *reg(t, REG_TP) = *reg(t, REG_A0); break;
     case SYS_LARK_DEBUG_DUMP_CNODE: debug_dump_cnode(t); break;
+    case SYS_LARK_PREEMPT_STATS: {
+        struct preempt_figures f = preempt_stats_take();
+        *reg(t, REG_A0) = f.worst;
+        *reg(t, REG_A1) = f.restarts;
+        *reg(t, REG_A2) = f.worst_pending;
+        *reg(t, REG_A3) = f.points;
+        *reg(t, REG_A4) = f.entries;
+        *reg(t, REG_A5) = f.worst_kind;
+        break;
+    }
     default:
         /* the fault IP is the ecall itself; a handler's reply decides where it resumes */
         t->ctx.regs[REG_PC] = t->ctx.regs[REG_FAULT_IP];

@@ -4,6 +4,7 @@
 #include <lark/console.h>
 #include <lark/fault.h>
 #include <lark/irq.h>
+#include <lark/preempt_stats.h>
 #include <lark/sched.h>
 #include <lark/syscall.h>
 #include <lark/vspace.h>
@@ -59,13 +60,17 @@ void handle_interrupt(word_t scause)
 
 bool preemption_point(void)
 {
-    return (csr_read(sip) & (SIP_STIP | SIP_SEIP)) != 0;
+    bool pending = (csr_read(sip) & (SIP_STIP | SIP_SEIP)) != 0;
+    preempt_stats_point(pending);
+    return pending;
 }
 
 void kernel_idle_wait(void)
 {
+    preempt_stats_exit(); /* waiting is polling: the stretch ends here */
     while (!(csr_read(sip) & (SIP_STIP | SIP_SEIP)))
         __asm__ volatile("wfi");
+    preempt_stats_entry();
     word_t sip = csr_read(sip);
     sched_update_timestamp();
     if (sip & SIP_STIP)
@@ -91,12 +96,14 @@ void return_to_user(void)
         active_vspace_thread = ks_cur_thread;
     }
     fpu_prepare_return(ks_cur_thread);
+    preempt_stats_exit();
     restore_user_context();
 }
 
 NORETURN void c_handle_trap(word_t scause, word_t stval);
 void c_handle_trap(word_t scause, word_t stval)
 {
+    preempt_stats_entry();
     sched_update_timestamp();
     if (scause & SCAUSE_INTERRUPT)
         handle_interrupt(scause);

@@ -33,4 +33,27 @@ static inline void lark_DebugDumpCNode(seL4_CNode cnode)
     lark_syscall(LARK_SYS_DEBUG_DUMP_CNODE, &r);
 }
 
+/* Debug syscall: the kernel's preemption figures since the last call, which it then resets.
+ * Instruction counts are retired instructions (rdinstret) of one kernel entry without a poll
+ * for a pending interrupt (kernel/README.md, "LarkOS ABI extensions"). */
+#define LARK_SYS_PREEMPT_STATS (-66)
+
+typedef struct lark_PreemptStats {
+    seL4_Word worstStretch;        /* a0: longest stretch without a poll, instructions */
+    seL4_Word restarts;            /* a1: preemption points that found an interrupt pending */
+    seL4_Word worstPendingStretch; /* a2: longest stretch that ended with one pending */
+    seL4_Word points;              /* a3: preemption points polled */
+    seL4_Word entries;             /* a4: kernel entries (traps and wake-ups from idle) */
+    seL4_Word worstKind;           /* a5: 1 entry..point, 2 point..point, 3 point..exit,
+                                      4 entry..exit */
+} lark_PreemptStats_t;
+
+static inline lark_PreemptStats_t lark_PreemptStats(void)
+{
+    lark_syscall_regs_t r = {0};
+    lark_syscall(LARK_SYS_PREEMPT_STATS, &r);
+    lark_PreemptStats_t s = {r.a0, r.info, r.mr[0], r.mr[1], r.mr[2], r.mr[3]};
+    return s;
+}
+
 #include <lark/bootinfo_extra.h>

@@ -80,7 +80,10 @@ ml_rq_plan ml_rq_prepare(const ml_requant_t *q, int32_t n, ml_rq_chan *ch)
         if (s > 0) return (ml_rq_plan){ NULL, ML_RQ_GENERIC };
         if (s == 0) plan.kind = ML_RQ_RIGHT;
         ch[i].m = q->mult[c];
-        ch[i].e = -s;
+        ch[i].e = (uint8_t)-s;
+        ch[i].total = (uint8_t)(31 - s);
+        ch[i].half = (uint8_t)(30 - s);
+        ch[i].unused = 0;
     }
     return plan;
 }
@@ -91,14 +94,12 @@ void ml_requant_row(const ml_requant_t *q, const ml_rq_plan *plan, const int32_t
     const ml_rq_chan *const ch = plan->ch;
     const int32_t zp = q->zp, lo = q->lo, hi = q->hi;
     if (plan->kind == ML_RQ_RIGHT_POS) {
-        for (int32_t i = 0; i < n; i++) {
-            const int32_t e = ch[i].e;
-            const int64_t v = ((int64_t)acc[i] * ch[i].m + (1LL << 30)) >> 31; /* SRDHM, fits int32 */
-            int32_t y = (int32_t)((v + (((int64_t)1 << e) >> 1) + (v >> 63)) >> e) + zp;
-            y = y < lo ? lo : y;
-            y = y > hi ? hi : y;
-            out[i] = (int8_t)y;
-        }
+        /* unrolled: the three pointer steps and the branch are shared by 4 outputs */
+        int32_t i = 0;
+        for (; i + 4 <= n; i += 4)
+            for (int k = 0; k < 4; k++)
+                out[i + k] = ml_rq_out_chan(&ch[i + k], acc[i + k], zp, lo, hi);
+        for (; i < n; i++) out[i] = ml_rq_out_chan(&ch[i], acc[i], zp, lo, hi);
     } else if (plan->kind == ML_RQ_RIGHT) {
         for (int32_t i = 0; i < n; i++) {
             const int32_t e = ch[i].e;

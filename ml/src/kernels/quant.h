@@ -50,10 +50,57 @@ static inline int8_t ml_requant8(const ml_requant_t *q, int32_t oc, int32_t acc)
  * (a right shift e = -shift, as for every conv/FC of the core models):
  *   y = clamp(((SRDHM(acc, m) + h + (sign(SRDHM) & em)) >> e) + zp)
  * with h = 2^(e-1) (0 for e = 0) and em = -1 for e > 0, else 0: RDBPOT without a branch.
- * h and em are derived from e in the loop: storing them too would cost 8 more bytes of
- * arena per channel for 5 instructions per output.
+ * For e >= 1 the one-step form of ml_rq_right applies, which needs only the shift amounts
+ * 31 + e and 30 + e: they fit the bytes left over next to m and e (no more arena), and
+ * saving their two additions is 10% of a requantized output.
  * The multipliers are never negative (ml_quantize_multiplier), so SRDHM cannot saturate. */
-typedef struct { int32_t m, e; } ml_rq_chan;   /* 8 bytes a channel of scratch */
+typedef struct {
+    int32_t m;
+    uint8_t e;          /* right shift */
+    uint8_t total;      /* 31 + e and 30 + e, kept too so the fast path need not add them */
+    uint8_t half;
+    uint8_t unused;
+} ml_rq_chan;           /* 8 bytes a channel of scratch */
+
+/* The fast requantization of one value for a channel that shifts right by e >= 1, in one
+ * 64-bit step. RDBPOT(SRDHM(acc, m), e) = (v + 2^(e-1) - (v < 0)) >> e with
+ * v = (acc * m + 2^30) >> 31; floor((floor(z) + c) / 2^e) = floor((z + c) / 2^e) for an
+ * integer c, so both roundings merge into
+ *   (acc * m + 2^30 + 2^(30+e) - 2^31 * (v < 0)) >> (31 + e).
+ * v < 0 may be replaced by acc < 0 (m >= 0): they differ only when v == 0, where
+ * (2^(e-1) - 1) >> e and 2^(e-1) >> e are both 0. -2^31 * (acc < 0) is acc & INT32_MIN. |acc * m| <= 2^62 and the added terms are below 2^62, so nothing overflows. */
+static inline int64_t ml_rq_right(int32_t acc, int32_t m, int32_t e)
+{
+    const int64_t a = acc;
+    const int64_t t = a * m + (int64_t)(acc & INT32_MIN) + ((int64_t)1 << 30) + ((int64_t)1 << (30 + e));
+    return t >> (31 + e); /* fits int32; kept 64-bit so rv64 needs no sign re-extension */
+}
+
+/* ml_rq_right, output zero point and activation clamp: one int8 output. */
+static inline int8_t ml_rq_out(int32_t acc, int32_t m, int32_t e, int32_t zp, int32_t lo, int32_t hi)
+{
+    int64_t y = ml_rq_right(acc, m, e) + zp;
+    if (y < lo) y = lo;
+    if (y > hi) y = hi;
+    return (int8_t)y;
+}
+
+/* ml_rq_out (ml_rq_right form) with a channel's prepared constants, e >= 1. */
+static inline int8_t ml_rq_out_sh(int32_t acc, int32_t m, int32_t total, int32_t half, int32_t zp, int32_t lo,
+                                  int32_t hi)
+{
+    const int64_t a = acc;
+    const int64_t t = a * m + (int64_t)(acc & INT32_MIN) + ((int64_t)1 << 30) + ((int64_t)1 << half);
+    int64_t y = (t >> total) + zp;
+    if (y < lo) y = lo;
+    if (y > hi) y = hi;
+    return (int8_t)y;
+}
+
+static inline int8_t ml_rq_out_chan(const ml_rq_chan *c, int32_t acc, int32_t zp, int32_t lo, int32_t hi)
+{
+    return ml_rq_out_sh(acc, c->m, c->total, c->half, zp, lo, hi);
+}
 
 /* How a row is requantized: through ch (kind RIGHT: every channel shifts right or not at
  * all; kind RIGHT_POS: every channel shifts right by at least 1, so RDBPOT needs no e > 0

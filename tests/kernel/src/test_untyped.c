@@ -348,3 +348,25 @@ KTEST(untyped_copy_is_child_of_untyped)
     KT_TRUE(kt_slot_empty(copy));
     KT_EQ(seL4_DebugCapIdentify(ut), KT_CAP_UNTYPED);
 }
+
+KTEST(untyped_copy_takes_the_free_region)
+{
+    /* Two caps to one untyped must never hand out the same memory: the copy gets the free
+     * region and the original is marked full until its children are gone and a Retype
+     * resets it (seL4's setUntypedCapAsFull). */
+    KT_CAP(ut, kt_alloc_untyped(14));
+    KT_CAP(copy, kt_copy(ut, seL4_AllRights));
+    KT_EQ(remaining(ut), 0);
+    KT_EQ(remaining(copy), 1ul << 14);
+    seL4_CPtr a = kt_slot(), b = kt_slot();
+    KT_OK(retype(copy, seL4_RISCV_4K_Page, 0, a, 1));
+    KT_ERR(retype(ut, seL4_RISCV_4K_Page, 0, b, 1), seL4_NotEnoughMemory);
+    KT_MR(0, 0);
+    KT_TRUE(kt_slot_empty(b));
+    /* Once the copy and its frame are gone the original resets and is whole again. */
+    KT_OK(seL4_CNode_Revoke(KT_ROOT, ut, KT_DEPTH));
+    KT_TRUE(kt_slot_empty(copy));
+    KT_TRUE(kt_slot_empty(a));
+    KT_OK(retype(ut, seL4_RISCV_4K_Page, 0, b, 1));
+    KT_EQ(remaining(ut), (1ul << 14) - 4096);
+}
