@@ -11,7 +11,7 @@ PRESENT := $(foreach p,$(PARTS),$(if $(wildcard $(p)/Makefile),$(p)))
 # The image `make run` boots: the composed system once it exists, else the kernel demo.
 RUN_IMAGE ?= $(if $(wildcard system/Makefile),$(BUILD)/images/system.img,$(BUILD)/images/demo.img)
 
-.PHONY: all deps run test bench bench-ml fuzz-ml graph clean $(PRESENT)
+.PHONY: all deps run test bench bench-ml fuzz-ml fuzz-kernel graph clean $(PRESENT)
 
 all: deps
 	@for p in $(PRESENT); do $(MAKE) --no-print-directory -C $$p all || exit 1; done
@@ -33,6 +33,10 @@ bench-ml: deps
 
 fuzz-ml: deps
 	$(MAKE) -C ml fuzz-ml SECONDS=$(or $(SECONDS),60)
+
+# The kernel syscall fuzzer (tests/fuzz/kernel/README.md): one seed, CALLS random calls.
+fuzz-kernel: all
+	$(MAKE) --no-print-directory -C tests/fuzz/kernel run SEED=$(or $(SEED),1) CALLS=$(or $(CALLS),20000)
 
 graph: all
 	$(MAKE) -C system graph

@@ -14,7 +14,7 @@ enum syscall_no {
     SYS_SET_TLS_BASE = -33,
     /* LarkOS extensions */
     SYS_LARK_DEBUG_DUMP_CNODE = -64,
-    SYS_LARK_CHECK_INVARIANTS = -65, /* reserved, not implemented */
+    SYS_LARK_CHECK_INVARIANTS = -65, /* a0 = 0 if every kernel invariant holds */
 };
 
 /* Section 2: message info. */

@@ -5,6 +5,7 @@
 #include <lark/console.h>
 #include <lark/cspace.h>
 #include <lark/fault.h>
+#include <lark/invariants.h>
 #include <lark/invocation.h>
 #include <lark/ipc.h>
 #include <lark/preempt_stats.h>
@@ -345,6 +346,7 @@ void handle_syscall(sword_t number)
     case SYS_DEBUG_NAME_THREAD: debug_name_thread(t); break;
     case SYS_SET_TLS_BASE: *reg(t, REG_TP) = *reg(t, REG_A0); break;
     case SYS_LARK_DEBUG_DUMP_CNODE: debug_dump_cnode(t); break;
+    case SYS_LARK_CHECK_INVARIANTS: *reg(t, REG_A0) = check_kernel_invariants(t); break;
     case SYS_LARK_PREEMPT_STATS: {
         struct preempt_figures f = preempt_stats_take();
         *reg(t, REG_A0) = f.worst;

@@ -2,6 +2,7 @@
 #include <lark/arch/machine.h>
 #include <lark/arch/riscv.h>
 #include <lark/console.h>
+#include <lark/fastpath.h>
 #include <lark/fault.h>
 #include <lark/irq.h>
 #include <lark/preempt_stats.h>
@@ -79,7 +80,7 @@ void kernel_idle_wait(void)
         handle_interrupt(SCAUSE_INTERRUPT | IRQ_S_EXTERNAL);
 }
 
-static struct tcb *active_vspace_thread;
+struct tcb *active_vspace_thread; /* fastpath.c switches VSpaces too */
 
 void return_to_user(void)
 {
@@ -116,4 +117,8 @@ void c_handle_trap(word_t scause, word_t stval)
     return_to_user();
 }
 
-void vspace_changed(void) { active_vspace_thread = NULL; }
+void vspace_changed(void)
+{
+    active_vspace_thread = NULL;
+    fastpath_vspace_changed();
+}

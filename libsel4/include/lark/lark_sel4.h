@@ -8,6 +8,8 @@
 #define LARK_LABEL_UNTYPED_DESCRIBE 0x4C00
 /* Debug syscall: print every non-null slot of a CNode on the console. */
 #define LARK_SYS_DEBUG_DUMP_CNODE (-64)
+/* Debug syscall: the kernel checks its own invariants (kernel/README.md lists them). */
+#define LARK_SYS_DEBUG_CHECK_INVARIANTS (-65)
 
 typedef struct lark_Untyped_Describe {
     int error;
@@ -31,6 +33,16 @@ static inline void lark_DebugDumpCNode(seL4_CNode cnode)
 {
     lark_syscall_regs_t r = {.a0 = cnode};
     lark_syscall(LARK_SYS_DEBUG_DUMP_CNODE, &r);
+}
+
+/* 0 when every invariant holds; else the code of the first violation, which the kernel
+ * also prints (what, which object) on the console. Checks what the caller's CSpace reaches
+ * plus the scheduler's queues. */
+static inline seL4_Word lark_DebugCheckInvariants(void)
+{
+    lark_syscall_regs_t r = {0};
+    lark_syscall(LARK_SYS_DEBUG_CHECK_INVARIANTS, &r);
+    return r.a0;
 }
 
 /* Debug syscall: the kernel's preemption figures since the last call, which it then resets.

@@ -52,6 +52,26 @@ kernel_trap_entry:
     csrr t0, sstatus
     sd t0, REG_SSTATUS*REGBYTES(t6)
     la sp, boot_stack_top
+#if LARK_FASTPATH
+    /* A Call or ReplyRecv (a7 = -1 / -2) of at most 4 words and no caps (a1 & 0x1ff <= 4)
+     * tries the IPC fastpath (fastpath.h) first, cheapest test first so that other traps pay
+     * little: the user's a0..a6 stay live, a7 becomes the TCB; the fastpath continues with
+     * c_handle_trap when it cannot help. */
+    addi t0, a7, 2 /* SYS_REPLY_RECV -> 0, SYS_CALL -> 1 */
+    sltiu t1, t0, 2
+    beqz t1, 1f
+    andi t1, a1, 0x1ff
+    sltiu t1, t1, 5
+    beqz t1, 1f
+    csrr t1, scause
+    addi t1, t1, -8 /* CAUSE_ECALL_U */
+    bnez t1, 1f
+    mv a7, t6
+    bnez t0, 2f
+    tail fastpath_reply_recv
+2:  tail fastpath_call
+1:
+#endif
     csrr a0, scause
     csrr a1, stval
     tail c_handle_trap
@@ -66,7 +86,11 @@ kernel_mode_trap:
     .globl restore_user_context
 restore_user_context:
     la t0, ks_cur_thread
-    ld t6, 0(t0)
+    ld a0, 0(t0)
+    /* restore_user_context_of(t), t == ks_cur_thread already in a0 (the fastpath) */
+    .globl restore_user_context_of
+restore_user_context_of:
+    mv t6, a0
     csrw sscratch, t6
     ld t0, REG_PC*REGBYTES(t6)
     csrw sepc, t0

@@ -1,0 +1,284 @@
+/* The IPC fastpath: a 0..4-word Call to a passive server waiting on the endpoint, and the
+ * server's ReplyRecv giving the donated SC back to its caller, done without the general IPC,
+ * scheduler and lookup code. Every condition under which the slowpath would do anything else
+ * (another thread to schedule, a fault, caps to transfer, a notification pending, a budget
+ * running out, an interrupt due, ...) sends the syscall to the slowpath before anything is
+ * changed, so what user threads observe is exactly the slowpath's result.
+ *
+ * Both entry points are noreturn and call nothing on the way (everything below is inlined),
+ * so the compiler keeps their state in caller-saved registers: a frame of two words. */
+#include <lark/fastpath.h>
+
+#if LARK_FASTPATH
+#include <lark/arch/machine.h>
+#include <lark/fastpath_lookup.h>
+#include <lark/arch/riscv.h>
+#include <lark/mcs_refill.h>
+#include <lark/sched.h>
+#include <lark/syscall.h>
+#include <lark/vspace.h>
+
+extern struct asid_pool *ks_asid_table[1 << ASID_HIGH_BITS]; /* arch/riscv/vspace.c */
+
+/* Nothing done yet: the syscall goes the general way (stval is 0 for an ecall). */
+static NORETURN void slowpath(void) { c_handle_trap(CAUSE_ECALL_U, 0); }
+
+/* The running SC stays the running SC and lasts for this entry: the slowpath's budget check
+ * passes, schedule() changes nothing about time and re-arms no timer (its deadline
+ * ks_cur_time - ks_consumed + head amount is unchanged), and no refill comes due. The
+ * timestamp is not stored: the next kernel entry charges the same SC the same ticks. */
+static ALWAYS_INLINE bool fp_sc_stays(const struct tcb *cur, struct sched_context *sc)
+{
+    if (unlikely(!sc || sc != ks_cur_sc || sc->tcb != cur || !sc_is_active(sc)))
+        return false;
+    word_t now = rdtime();
+    word_t consumed = ks_consumed + (now - ks_cur_time);
+    const struct refill *head = &sc->refills[sc->refill_head];
+    word_t amount = head->amount;
+    if (unlikely(consumed >= amount || amount - consumed < refill_min_budget))
+        return false;
+    /* sched_wake would postpone the receiver if the head refill were not released yet */
+    if (unlikely(head->release > now))
+        return false;
+    /* (ks_sched_action is SCHED_ACTION_RESUME whenever user code runs: schedule() ends so) */
+    /* a timer or device interrupt waiting would be taken by the slowpath's schedule() */
+    if (unlikely(csr_read(sip) & (SIP_STIP | SIP_SEIP)))
+        return false;
+    struct tcb *rel = ks_release_head;
+    if (unlikely(rel && rel->sc->refills[rel->sc->refill_head].release <= now))
+        return false;
+    return true;
+}
+
+/* A ready thread of higher priority than `prio` exists (schedule() would pick it). */
+static ALWAYS_INLINE bool fp_higher_prio_ready(word_t prio)
+{
+    const struct ready_bitmap *b = &ks_ready.bitmap;
+    word_t i = prio / WORD_BITS, j = prio % WORD_BITS;
+    if (b->l1 >> i >> 1)
+        return true;
+    return (b->l2[i] >> j >> 1) != 0;
+}
+
+/* thread_vspace()'s answer depends on the VSpace cap and the ASID table only: valid answers
+ * are remembered per thread with the cap they came from, and all are forgotten when the ASID
+ * table changes (vspace_changed). */
+#define FP_VSPACE_CACHE 8
+static struct fp_vspace {
+    struct tcb *t;
+    cap_t cap;
+    word_t satp;
+} fp_vspaces[FP_VSPACE_CACHE];
+
+void fastpath_vspace_changed(void)
+{
+    for (unsigned i = 0; i < FP_VSPACE_CACHE; i++)
+        fp_vspaces[i].t = NULL;
+}
+
+/* The satp value for t's VSpace (as vspace_activate computes it), 0 if it has no valid one
+ * (the slowpath then runs it on the kernel's table), 1 if it is active already. */
+static ALWAYS_INLINE word_t fp_satp(struct tcb *t)
+{
+    if (t == active_vspace_thread)
+        return 1;
+    cap_t c = t->slots[TCB_VSPACE_SLOT].cap;
+    struct fp_vspace *e = &fp_vspaces[((uintptr_t)t >> 11) % FP_VSPACE_CACHE]; /* 2K TCBs */
+    if (likely(e->t == t && e->cap.w0 == c.w0 && e->cap.w1 == c.w1))
+        return e->satp;
+    word_t asid = cap_mapped_asid(c);
+    if (unlikely(cap_type(c) != CAP_PAGE_TABLE || asid == 0 || asid >= BIT(ASID_BITS)))
+        return 0;
+    struct asid_pool *pool = ks_asid_table[asid >> ASID_POOL_INDEX_BITS];
+    if (unlikely(!pool || pool->vspace[asid & MASK(ASID_POOL_INDEX_BITS)] != cap_kptr(c)))
+        return 0;
+    word_t satp = SATP_MODE_SV39 | (asid << 44) | (cap_ptr(c) >> PAGE_BITS);
+    *e = (struct fp_vspace){t, c, satp};
+    return satp;
+}
+
+/* MR0..length-1 from the sender's saved registers (reloaded rather than kept live from the
+ * trap: fewer registers held, a smaller frame); the receiver's others keep their values. */
+static ALWAYS_INLINE void fp_copy_mrs(const struct tcb *from, struct tcb *to, word_t length)
+{
+    switch (length) {
+    case 4: to->ctx.regs[MR_REG(3)] = from->ctx.regs[MR_REG(3)]; /* fall through */
+    case 3: to->ctx.regs[MR_REG(2)] = from->ctx.regs[MR_REG(2)]; /* fall through */
+    case 2: to->ctx.regs[MR_REG(1)] = from->ctx.regs[MR_REG(1)]; /* fall through */
+    case 1: to->ctx.regs[MR_REG(0)] = from->ctx.regs[MR_REG(0)]; /* fall through */
+    default: break;
+    }
+}
+
+static ALWAYS_INLINE NORETURN void fp_switch_to(struct tcb *t, word_t satp)
+{
+    ks_cur_thread = t;
+    if (satp != 1) {
+        /* as vspace_activate: one hart, flush on every switch */
+        csr_write(satp, satp);
+        sfence_vma_all();
+        active_vspace_thread = t;
+    }
+    /* as fpu_prepare_return */
+    word_t s = t->ctx.regs[REG_SSTATUS];
+    s = (s & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)) | SSTATUS_SPIE;
+    if (t != fpu_owner)
+        s = (s & ~SSTATUS_FS_MASK) | SSTATUS_FS_OFF;
+    t->ctx.regs[REG_SSTATUS] = s;
+    restore_user_context_of(t);
+}
+
+/* seL4_Call on an endpoint a passive server waits on with a reply object. */
+void fastpath_call(word_t cptr, word_t info, word_t mr0, word_t mr1, word_t mr2, word_t mr3,
+                   word_t reply_cptr, struct tcb *cur)
+{
+    (void)mr0, (void)mr1, (void)mr2, (void)mr3, (void)reply_cptr;
+    if (unlikely(cur->fault.type != FAULT_NULL))
+        slowpath();
+    cap_t c = fp_lookup(cur->slots[TCB_CSPACE_SLOT].cap, cptr);
+    word_t rights = cap_rights(c);
+    /* without Grant or GrantReply the caller gets no reply: the slowpath makes it inactive */
+    if (unlikely(cap_type(c) != CAP_ENDPOINT || !(rights & RIGHT_WRITE) ||
+                 !(rights & (RIGHT_GRANT | RIGHT_GRANT_REPLY))))
+        slowpath();
+    struct endpoint *ep = cap_kptr(c);
+    if (unlikely(ep_state(ep) != EP_RECV))
+        slowpath();
+    struct tcb *dest = ep_head(ep);
+    struct reply *r = dest->reply;
+    struct sched_context *sc = cur->sc;
+    /* the passive-server case: the caller's SC goes with the call */
+    /* (a thread switched to with yield_to set completes its YieldTo in schedule()) */
+    if (unlikely(!r || dest->sc || dest->in_release_queue || dest->yield_to ||
+                 !fp_sc_stays(cur, sc)))
+        slowpath();
+    if (unlikely(fp_higher_prio_ready(dest->priority)))
+        slowpath();
+    word_t satp = fp_satp(dest);
+    if (unlikely(!satp))
+        slowpath();
+
+    /* committed: what ipc_send, reply_push and schedule() would do */
+    cur->ctx.regs[REG_PC] = cur->ctx.regs[REG_FAULT_IP] + 4;
+    struct tcb *next = dest->ep_next;
+    if (unlikely(next)) {
+        next->ep_prev = NULL;
+        ep->head_state = (uintptr_t)next | EP_RECV;
+    } else {
+        ep->head_state = EP_IDLE;
+        ep->tail = NULL;
+    }
+    dest->ep_next = NULL; /* (ep_prev of a queue head is NULL already) */
+    dest->reply = NULL;
+    dest->blocking_object = 0;
+
+    word_t length = info & 0x7f;
+    fp_copy_mrs(cur, dest, length);
+    dest->ctx.regs[MSGINFO_REG] = msginfo_new(msginfo_label(info), 0, 0, length);
+    dest->ctx.regs[BADGE_REG] = cap_badge(c);
+    dest->state = TS_RUNNING;
+
+    r->tcb = cur;
+    cur->reply = r;
+    cur->blocking_object = (word_t)(uintptr_t)r;
+    cur->state = TS_BLOCKED_ON_REPLY;
+    struct reply *old = sc->reply;
+    r->prev = old;
+    r->next = NULL;
+    if (old) {
+        old->next = r;
+        old->sc = NULL;
+    }
+    r->sc = sc;
+    sc->reply = r;
+    cur->sc = NULL;
+    sc->tcb = dest;
+    dest->sc = sc;
+
+    fp_switch_to(dest, satp);
+}
+
+/* ep_append for a thread of the lowest priority so far or an empty queue, else ep_append. */
+static ALWAYS_INLINE void fp_ep_append(struct endpoint *ep, struct tcb *t)
+{
+    struct tcb *tail = ep->tail;
+    if (likely(!tail)) {
+        t->ep_prev = t->ep_next = NULL;
+        ep->head_state = (uintptr_t)t | EP_RECV;
+        ep->tail = t;
+    } else if (t->priority <= tail->priority) {
+        t->ep_prev = tail;
+        t->ep_next = NULL;
+        tail->ep_next = t;
+        ep->head_state = (ep->head_state & ~(uintptr_t)3) | EP_RECV;
+        ep->tail = t;
+    } else {
+        ep_append(ep, t, EP_RECV);
+    }
+}
+
+/* seL4_ReplyRecv of a server running on its caller's donated SC: the SC goes back with the
+ * reply and the server waits on the endpoint again. */
+void fastpath_reply_recv(word_t cptr, word_t info, word_t mr0, word_t mr1, word_t mr2,
+                         word_t mr3, word_t reply_cptr, struct tcb *cur)
+{
+    (void)mr0, (void)mr1, (void)mr2, (void)mr3;
+    if (unlikely(cur->fault.type != FAULT_NULL))
+        slowpath();
+    cap_t root = cur->slots[TCB_CSPACE_SLOT].cap;
+    cap_t rc = fp_lookup(root, reply_cptr), ec = fp_lookup(root, cptr);
+    if (unlikely(cap_type(rc) != CAP_REPLY || cap_type(ec) != CAP_ENDPOINT ||
+                 !(cap_rights(ec) & RIGHT_READ)))
+        slowpath();
+    struct endpoint *ep = cap_kptr(ec);
+    if (unlikely(ep_state(ep) == EP_SEND))
+        slowpath();
+    struct notification *bound = cur->bound_notification;
+    if (unlikely(bound && bound->state == NTFN_ACTIVE))
+        slowpath();
+    struct reply *r = cap_kptr(rc);
+    struct tcb *caller = r->tcb;
+    struct sched_context *sc = cur->sc;
+    if (unlikely(!caller || caller->state != TS_BLOCKED_ON_REPLY || caller->reply != r))
+        slowpath();
+    /* the reply heads the call stack of the running SC and the caller is passive */
+    if (unlikely(r->sc != sc || caller->sc || caller->fault.type != FAULT_NULL ||
+                 caller->in_release_queue || caller->yield_to || !fp_sc_stays(cur, sc)))
+        slowpath();
+    if (unlikely(fp_higher_prio_ready(caller->priority)))
+        slowpath();
+    word_t satp = fp_satp(caller);
+    if (unlikely(!satp))
+        slowpath();
+
+    /* committed: what ipc_reply (reply_remove), ipc_receive and schedule() would do */
+    cur->ctx.regs[REG_PC] = cur->ctx.regs[REG_FAULT_IP] + 4;
+    struct reply *prev = r->prev;
+    sc->reply = prev;
+    if (unlikely(prev)) {
+        prev->next = NULL;
+        prev->sc = sc;
+    }
+    r->prev = r->next = NULL;
+    r->sc = NULL;
+    cur->sc = NULL;
+    sc->tcb = caller;
+    caller->sc = sc;
+    caller->reply = NULL;
+    caller->blocking_object = 0;
+
+    word_t length = info & 0x7f;
+    fp_copy_mrs(cur, caller, length);
+    caller->ctx.regs[MSGINFO_REG] = msginfo_new(msginfo_label(info), 0, 0, length);
+    caller->ctx.regs[BADGE_REG] = 0;
+    caller->state = TS_RUNNING;
+
+    cur->blocking_object = (word_t)(uintptr_t)ep;
+    cur->reply = r;
+    r->tcb = cur;
+    cur->state = TS_BLOCKED_ON_RECEIVE;
+    fp_ep_append(ep, cur);
+
+    fp_switch_to(caller, satp);
+}
+#endif

@@ -1,0 +1,178 @@
+/* The IPC fastpath's cases (kernel/src/kernel/fastpath.c): a short Call to a passive server
+ * and its ReplyRecv must look exactly as the general path makes them (the same suite also runs
+ * on a kernel without the fastpath), and each condition that rules the fast case out (a higher
+ * priority thread ready, no Grant right) must give the slowpath's answer. */
+#include "ipc_helpers.h"
+
+static volatile seL4_Word fp_order[8];
+static volatile seL4_Word fp_served;
+
+/* arg0 = endpoint, arg1 = reply (cptrs as the thread names them): answers each request with
+ * label + 1, the same length and every MR + 0x100, recording what it received. */
+static void fp_echo_server(kt_thread_t *t)
+{
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(t->arg[0], &badge, t->arg[1]);
+    for (;;) {
+        t->counter++;
+        record(t, badge, info);
+        seL4_Word len = seL4_MessageInfo_get_length(info);
+        for (seL4_Word i = 0; i < len && i < 4; i++) {
+            seL4_SetMR(i, seL4_GetMR(i) + 0x100);
+        }
+        info = seL4_ReplyRecv(t->arg[0], msg(seL4_MessageInfo_get_label(info) + 1, len), &badge,
+                              t->arg[1]);
+    }
+}
+
+/* arg0 = endpoint, arg1 = reply, arg2 = its number: notes the order in which it served. */
+static void fp_numbered_server(kt_thread_t *t)
+{
+    seL4_Word badge = 0;
+    seL4_Recv(t->arg[0], &badge, t->arg[1]);
+    for (;;) {
+        t->counter++;
+        fp_order[fp_served++ % 8] = t->arg[2];
+        seL4_SetMR(0, t->arg[2]);
+        seL4_ReplyRecv(t->arg[0], msg(0, 1), &badge, t->arg[1]);
+    }
+}
+
+/* arg0 = the server thread whose counter it reads once it gets to run. */
+static void fp_bystander(kt_thread_t *t)
+{
+    t->result[0] = ((kt_thread_t *)t->arg[0])->counter;
+}
+
+/* Started at HI so that it reaches its Recv, then without SC (passive). */
+static int fp_make_passive(kt_thread_t *t)
+{
+    if (kt_thread_start(t) != 0 || !t->started) {
+        kt_fail(__FILE__, __LINE__, "the server did not reach its Recv");
+        return -1;
+    }
+    seL4_Error err = seL4_SchedContext_Unbind(t->sc);
+    if (err != seL4_NoError) {
+        kt_fail(__FILE__, __LINE__, "SchedContext_Unbind: %s", kt_err_name(err));
+        return -1;
+    }
+    return 0;
+}
+
+KTEST(fastpath_call_without_grant_gives_no_reply_and_no_sc)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    KT_CAP(spare, spare_sc());
+    KT_CAP(write_only, kt_mint(ep, seL4_CapRights_new(0, 0, 0, 1), 0x21));
+    kt_thread_t *srv = &kt_threads[0], *client = &kt_threads[1];
+    KT_DO(kt_thread_new(srv, fp_echo_server, HI));
+    srv->arg[0] = ep;
+    srv->arg[1] = reply;
+    KT_DO(fp_make_passive(srv));
+    KT_DO(kt_thread_new(client, call_once, HI));
+    client->arg[0] = write_only;
+    client->arg[2] = 0x22;
+    client->arg[3] = 7;
+    KT_DO(kt_thread_start(client));
+    /* seL4 sendIPC: a Call without Grant or GrantReply pushes no reply and donates nothing:
+     * the caller is inactive, the passive server has the message but cannot run */
+    KT_TRUE(!kt_wait_done(client, 5));
+    KT_EQ(srv->counter, 0);
+    KT_OK(seL4_SchedContext_Bind(spare, srv->tcb));
+    KT_EQ(srv->counter, 1);
+    KT_EQ(srv->result[0], 0x21);
+    KT_EQ(label_of(srv->result[1]), 0x22);
+    KT_EQ(srv->result[2], 7);
+    /* its ReplyRecv found no caller on the reply object: the client stays inactive */
+    KT_TRUE(!kt_wait_done(client, 5));
+}
+
+KTEST(fastpath_call_lets_a_higher_priority_ready_thread_run_first)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    kt_thread_t *srv = &kt_threads[0], *by = &kt_threads[1];
+    KT_DO(kt_thread_new(srv, fp_echo_server, HI));
+    srv->arg[0] = ep;
+    srv->arg[1] = reply;
+    KT_DO(fp_make_passive(srv));
+    KT_OK(seL4_TCB_SetPriority(srv->tcb, seL4_CapInitThreadTCB, KT_PRIO - 20));
+    /* ready below the root task, above the server */
+    KT_DO(kt_thread_new(by, fp_bystander, KT_PRIO - 10));
+    by->arg[0] = (seL4_Word)srv;
+    KT_DO(kt_thread_start(by));
+    KT_TRUE(!by->started);
+    seL4_SetMR(0, 1);
+    seL4_MessageInfo_t info = seL4_Call(ep, msg(0x30, 1));
+    /* the server got the root task's SC, but the bystander was the highest ready thread */
+    KT_TRUE(by->done);
+    KT_EQ(by->result[0], 0);
+    KT_EQ(srv->counter, 1);
+    KT_EQ(seL4_MessageInfo_get_label(info), 0x31);
+    KT_EQ(seL4_GetMR(0), 0x101);
+}
+
+KTEST(fastpath_replyrecv_queues_the_server_behind_its_peers)
+{
+    KT_CAP(ep, new_ep());
+    kt_thread_t *s[2] = {&kt_threads[0], &kt_threads[1]};
+    fp_served = 0;
+    for (int i = 0; i < 2; i++) {
+        KT_CAP(reply, new_reply());
+        KT_DO(kt_thread_new(s[i], fp_numbered_server, HI));
+        s[i]->arg[0] = ep;
+        s[i]->arg[1] = reply;
+        s[i]->arg[2] = (seL4_Word)i;
+        KT_DO(fp_make_passive(s[i]));
+    }
+    /* FIFO among equal priorities: each server waits again behind the other */
+    for (int n = 0; n < 4; n++) {
+        seL4_Call(ep, msg(0, 0));
+        KT_EQ(seL4_GetMR(0), (seL4_Word)(n % 2));
+    }
+    KT_EQ(fp_served, 4);
+    KT_EQ(fp_order[0], 0);
+    KT_EQ(fp_order[1], 1);
+    KT_EQ(fp_order[2], 0);
+    KT_EQ(fp_order[3], 1);
+    KT_EQ(s[0]->counter, 2);
+    KT_EQ(s[1]->counter, 2);
+}
+
+KTEST(fastpath_call_to_passive_server_in_other_space_round_trips)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    KT_CAP(spare, spare_sc());
+    KT_CAP(badged, kt_mint(ep, seL4_AllRights, 0x5a5a));
+    kt_space_t sp;
+    KT_DO(kt_space_new(&sp));
+    KT_DO(kt_space_give(&sp, 2, ep, seL4_AllRights, 0));
+    KT_DO(kt_space_give(&sp, 3, reply, seL4_AllRights, 0));
+    kt_thread_t *srv = &kt_threads[0];
+    KT_DO(kt_space_thread_new(&sp, srv, fp_echo_server, HI));
+    srv->arg[0] = 2;
+    srv->arg[1] = 3;
+    KT_DO(fp_make_passive(srv));
+    for (seL4_Word len = 0; len <= 4; len++) {
+        for (seL4_Word i = 0; i < 4; i++) {
+            seL4_SetMR(i, 0x10 * len + i);
+        }
+        seL4_MessageInfo_t info = seL4_Call(badged, msg(0x40 + len, len));
+        KT_EQ(srv->counter, len + 1);
+        KT_EQ(srv->result[0], 0x5a5a);
+        KT_EQ(label_of(srv->result[1]), 0x40 + len);
+        KT_EQ(length_of(srv->result[1]), len);
+        KT_EQ(seL4_MessageInfo_get_label(info), 0x41 + len);
+        KT_EQ(seL4_MessageInfo_get_length(info), len);
+        KT_EQ(seL4_MessageInfo_get_extraCaps(info), 0);
+        for (seL4_Word i = 0; i < len; i++) {
+            KT_EQ(srv->result[2 + i], 0x10 * len + i);
+            KT_EQ(seL4_GetMR(i), 0x10 * len + i + 0x100);
+        }
+    }
+    /* every reply gave the SC back: the server is passive again */
+    KT_OK(seL4_SchedContext_Bind(spare, srv->tcb));
+    KT_OK(seL4_SchedContext_Unbind(spare));
+}
