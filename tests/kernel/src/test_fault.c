@@ -617,16 +617,16 @@ KTEST(fault_unknown_syscall_message)
 
 KTEST(fault_unknown_syscall_negative_number)
 {
-    /* -65 is reserved by LarkOS and not implemented: an UnknownSyscall like any other */
+    /* a negative number below every seL4 and LarkOS syscall: an UnknownSyscall like any other */
     handler_t h;
     kt_thread_t *t = helper(0);
     KT_DO(handler_new(&h));
-    set_sys_in((seL4_Word)-65);
+    set_sys_in((seL4_Word)-200);
     KT_DO(faulter(t, do_unknown_syscall, h.ep));
     seL4_MessageInfo_t info = await_fault(t, &h, NULL);
     EXPECT_FAULT(info, seL4_Fault_UnknownSyscall, seL4_UnknownSyscall_Length);
     KT_MR(seL4_UnknownSyscall_FaultIP, (seL4_Word)fv_unknown_syscall_insn);
-    KT_MR(seL4_UnknownSyscall_Syscall, (seL4_Word)-65);
+    KT_MR(seL4_UnknownSyscall_Syscall, (seL4_Word)-200);
 }
 
 KTEST(fault_unknown_syscall_reply_sets_registers)
