@@ -40,8 +40,6 @@ struct tcb;
 void vspace_activate(struct tcb *t);
 /* A mapping or VSpace assignment changed: reload satp and flush before the next return. */
 void vspace_changed(void);
-/* Kernel pointer to a user frame a thread may use, for the IPC buffer. */
-void *vspace_user_frame_kptr(cap_t frame_cap);
 /* Finalisation when the last cap goes. */
 void frame_unmap(cap_t c);
 void page_table_finalise(cap_t c);

@@ -49,11 +49,15 @@ static void copy_reply_regs(struct tcb *to, struct tcb *from, const unsigned *or
                             unsigned n, word_t length)
 {
     const word_t *fbuf = tcb_ipc_buffer_kptr(from);
+    if (!fbuf && length > MSG_REGISTERS_IN_CPU)
+        length = MSG_REGISTERS_IN_CPU; /* without a buffer the rest stays as it was */
     for (unsigned i = 0; i < n && i < length; i++) {
         to->ctx.regs[order[i]] = tcb_get_mr(from, fbuf, i);
     }
 }
 
+/* seL4 handleFaultReply: the reply's MRs overwrite the registers the fault message named
+ * (whatever the label); only a label of 0 restarts the thread. */
 bool fault_handle_reply(struct tcb *receiver, struct tcb *sender, word_t msginfo)
 {
     static const unsigned syscall_regs[] = {REG_FAULT_IP, REG_SP, REG_RA, REG_A0, REG_A0 + 1,

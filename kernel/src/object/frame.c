@@ -37,7 +37,8 @@ static exception_t frame_map(struct invocation *inv)
         return e;
     cap_t c = inv->cap;
     unsigned bits = frame_size_bits(cap_frame_size(c));
-    if (va > USER_TOP - BIT(bits))
+    /* seL4's check, wrap-around included: the last byte must lie below seL4_UserTop */
+    if (va + BIT(bits) - 1 >= USER_TOP)
         return err_invalid_argument(0);
     if (!IS_ALIGNED(va, bits))
         return err_alignment();
@@ -49,8 +50,9 @@ static exception_t frame_map(struct invocation *inv)
         return err_failed_lookup(false);
     }
     if (cap_is_mapped(c)) {
+        /* seL4 blames the frame (cap 0), not the VSpace, for a mapping elsewhere */
         if (cap_mapped_asid(c) != asid)
-            return err_invalid_cap(1);
+            return err_invalid_cap(0);
         if (cap_mapped_vaddr(c) != va)
             return err_invalid_argument(0);
     } else if (*slot & PTE_V) {

@@ -11,11 +11,15 @@ static exception_t pt_map(struct invocation *inv)
     if (cap_is_mapped(c))
         return err_invalid_cap(0);
     vaddr_t va = inv_arg(inv, 0);
+    /* seL4's order: the VSpace cap's kind, then the address, then the ASID lookup */
+    cap_t vs = inv_extra_cap(inv, 0)->cap;
+    if (cap_type(vs) != CAP_PAGE_TABLE || !cap_is_mapped(vs))
+        return err_invalid_cap(1);
     if (va >= USER_TOP)
         return err_invalid_argument(0);
     pte_t *root;
     word_t asid;
-    exception_t e = vspace_root_for(inv_extra_cap(inv, 0)->cap, 1, &root, &asid);
+    exception_t e = vspace_root_for(vs, 1, &root, &asid);
     if (e != EXCEPTION_NONE)
         return e;
     unsigned level;
@@ -33,8 +37,9 @@ static exception_t pt_unmap(struct invocation *inv)
     cap_t c = inv->cap;
     if (!cte_is_final_cap(inv->slot))
         return err_revoke_first();
+    /* a VSpace root is not unmapped this way: seL4 answers RevokeFirst */
     if (cap_is_mapped(c) && asid_lookup(cap_mapped_asid(c)) == cap_kptr(c))
-        return err_illegal_operation(); /* a VSpace root is not unmapped this way */
+        return err_revoke_first();
     if (cap_is_mapped(c)) {
         page_table_unmap(c);
         /* the frames mapped through it stay mapped in their caps' view; clear the table so
