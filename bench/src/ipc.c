@@ -4,7 +4,7 @@
  * for the 10-word Call and the Send it keeps its own SC. The side that starts
  * the clock stores the counter in a shared variable (the image is shared by both spaces);
  * the side that stops it subtracts. Zero-length messages use the *WithMRs forms, which keep
- * the message in registers, as sel4bench's register-only stubs do. */
+ * the message in registers, as sel4bench's register-only wrappers do. */
 #include "bench.h"
 #include "run.h"
 

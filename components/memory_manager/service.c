@@ -1,6 +1,6 @@
 /* The memory interface: batches of objects retyped into the caller's container CNode, freed by
- * deleting them there, and statistics. A batch that fails part-way is rolled back (KataOS
- * leaves that as a TODO), so a failed Alloc leaves neither caps nor counted bytes behind. */
+ * deleting them there, and statistics. A batch that fails part-way is rolled back (KataOS's
+ * memory manager does not do this), so a failed Alloc leaves neither caps nor counted bytes. */
 #include "lark_glue.h"
 #include "memory_manager.h"
 #include "slabs.h"

@@ -1,11 +1,11 @@
 /* Faults as seL4 16.0.0 MCS riscv64 delivers them (abi.md section 6): a helper thread faults,
  * the root task receives the fault message on the helper's fault endpoint and checks the label,
  * the length and every message register, then replies (or not) and checks what the helper does
- * next. The faulting instructions sit at known labels in the assembly stubs below, so the fault
+ * next. The faulting instructions sit at known labels in the assembly routines below, so the fault
  * IP is known exactly. */
 #include "kt.h"
 
-/* ---- assembly stubs; norvc so that "the next instruction" is always FaultIP + 4 */
+/* ---- assembly routines; norvc so that "the next instruction" is always FaultIP + 4 */
 __asm__(".pushsection .text\n"
         ".option push\n"
         ".option norvc\n"

@@ -88,10 +88,10 @@ static bool wait_counter(kt_thread_t *t, seL4_Word above, int rounds)
 /* Stores x1..x31 at a0[1..31], then a0[0] = 1, then yields forever. Lets a test see every
  * register a thread really starts with. */
 static volatile seL4_Word captured[32] __attribute__((aligned(8)));
-void tcb_capture_stub(void);
+void tcb_capture_entry(void);
 __asm__(".text\n"
-        ".globl tcb_capture_stub\n"
-        "tcb_capture_stub:\n"
+        ".globl tcb_capture_entry\n"
+        "tcb_capture_entry:\n"
         "  sd x1, 8(a0)\n  sd x2, 16(a0)\n  sd x3, 24(a0)\n  sd x4, 32(a0)\n"
         "  sd x5, 40(a0)\n  sd x6, 48(a0)\n  sd x7, 56(a0)\n  sd x8, 64(a0)\n"
         "  sd x9, 72(a0)\n  sd x10, 80(a0)\n  sd x11, 88(a0)\n  sd x12, 96(a0)\n"
@@ -110,7 +110,7 @@ static void capture_context(seL4_UserContext *r)
 {
     kt_memset((void *)captured, 0, sizeof(captured));
     pattern_context(r, 0x5000);
-    r->pc = (seL4_Word)tcb_capture_stub;
+    r->pc = (seL4_Word)tcb_capture_entry;
     r->a0 = (seL4_Word)captured;
 }
 
@@ -1440,11 +1440,11 @@ KTEST(tcb_delete_fpu_owner)
 /* ==== more: restart pcs, queues, self-deletion, FPU hygiene */
 
 /* Blocks in Recv(a0 = ep, a6 = reply) at tcb_recv_ecall, then yields forever. */
-void tcb_recv_stub(void);
+void tcb_recv_entry(void);
 extern char tcb_recv_ecall[], tcb_recv_yield[], tcb_capture_yield[];
 __asm__(".text\n"
-        ".globl tcb_recv_stub\n.globl tcb_recv_ecall\n"
-        "tcb_recv_stub:\n"
+        ".globl tcb_recv_entry\n.globl tcb_recv_ecall\n"
+        "tcb_recv_entry:\n"
         "  li a7, -7\n"
         "tcb_recv_ecall:\n"
         "  ecall\n"
@@ -1461,7 +1461,7 @@ KTEST(tcb_read_registers_pc_of_blocked_thread_is_its_syscall)
     KT_CAP(reply, kt_alloc(seL4_ReplyObject, 0));
     seL4_UserContext r;
     pattern_context(&r, 0);
-    r.pc = (seL4_Word)tcb_recv_stub;
+    r.pc = (seL4_Word)tcb_recv_entry;
     r.a0 = ep;
     r.a6 = reply;
     KT_OK(seL4_TCB_WriteRegisters(t->tcb, 1, 0, USER_CONTEXT_WORDS, &r));
@@ -1758,10 +1758,10 @@ KTEST(tcb_fresh_tcb_has_zero_registers_and_mcp)
 
 /* With sp = captured: ecall (the written a7 picks the syscall), then stores x1..x31 at
  * sp[1..31], sp[0] = 1, and yields forever. */
-void tcb_syscall_capture_stub(void);
+void tcb_syscall_capture_entry(void);
 __asm__(".text\n"
-        ".globl tcb_syscall_capture_stub\n"
-        "tcb_syscall_capture_stub:\n"
+        ".globl tcb_syscall_capture_entry\n"
+        "tcb_syscall_capture_entry:\n"
         "  ecall\n"
         "  sd x1, 8(sp)\n  sd x2, 16(sp)\n  sd x3, 24(sp)\n  sd x4, 32(sp)\n"
         "  sd x5, 40(sp)\n  sd x6, 48(sp)\n  sd x7, 56(sp)\n  sd x8, 64(sp)\n"
@@ -1783,7 +1783,7 @@ KTEST(tcb_set_tls_base_syscall_preserves_other_registers)
     kt_memset((void *)captured, 0, sizeof(captured));
     seL4_UserContext r;
     pattern_context(&r, 0x6000);
-    r.pc = (seL4_Word)tcb_syscall_capture_stub;
+    r.pc = (seL4_Word)tcb_syscall_capture_entry;
     r.sp = (seL4_Word)captured;
     r.a0 = 0x7770000;
     r.a7 = (seL4_Word)seL4_SysSetTLSBase;
