@@ -21,12 +21,31 @@ enum preempt_stretch_kind {
     STRETCH_ENTRY_TO_EXIT = 4,  /* an entry that never reached a preemption point */
 };
 
+/* Nothing is recorded until the first PreemptStats call: the bookkeeping costs about 30
+ * instructions per slowpath kernel entry, which only a measurement should pay. */
+extern bool preempt_stats_enabled;
+void preempt_stats_record_entry(void);
+void preempt_stats_record_point(bool pending);
+void preempt_stats_record_exit(void);
+
 /* Trap entry (and the wake-up from the idle wait): a stretch starts. */
-void preempt_stats_entry(void);
+static inline void preempt_stats_entry(void)
+{
+    if (preempt_stats_enabled)
+        preempt_stats_record_entry();
+}
 /* A preemption point polled; `pending` says whether it found an interrupt (a restart). */
-void preempt_stats_point(bool pending);
+static inline void preempt_stats_point(bool pending)
+{
+    if (preempt_stats_enabled)
+        preempt_stats_record_point(pending);
+}
 /* Return to user or switch to the idle wait: the stretch ends. */
-void preempt_stats_exit(void);
+static inline void preempt_stats_exit(void)
+{
+    if (preempt_stats_enabled)
+        preempt_stats_record_exit();
+}
 
 struct preempt_figures {
     word_t worst;         /* longest stretch, instructions */
@@ -37,7 +56,7 @@ struct preempt_figures {
     word_t worst_kind;    /* enum preempt_stretch_kind of `worst` */
 };
 /* The figures since the last call, then start a new window (the stretch in progress goes
- * on and counts in the new window). */
+ * on and counts in the new window). The first call turns recording on. */
 struct preempt_figures preempt_stats_take(void);
 
 #endif

@@ -2,6 +2,7 @@
 #include <lark/arch/riscv.h>
 #include <lark/preempt_stats.h>
 
+bool preempt_stats_enabled;
 static struct preempt_figures figures;
 static word_t stretch_start;  /* instret at the start of the stretch in progress */
 static bool in_stretch;       /* false outside the kernel and before the first trap */
@@ -22,7 +23,7 @@ static void end_stretch(word_t now, enum preempt_stretch_kind kind, bool pending
         figures.worst_pending = n;
 }
 
-void preempt_stats_entry(void)
+void preempt_stats_record_entry(void)
 {
     stretch_start = instret();
     in_stretch = true;
@@ -30,7 +31,7 @@ void preempt_stats_entry(void)
     figures.entries++;
 }
 
-void preempt_stats_point(bool pending)
+void preempt_stats_record_point(bool pending)
 {
     word_t now = instret();
     if (in_stretch)
@@ -43,7 +44,7 @@ void preempt_stats_point(bool pending)
     since_point = true;
 }
 
-void preempt_stats_exit(void)
+void preempt_stats_record_exit(void)
 {
     if (!in_stretch)
         return; /* boot's first return to user is not a kernel entry */
@@ -56,5 +57,6 @@ struct preempt_figures preempt_stats_take(void)
 {
     struct preempt_figures f = figures;
     figures = (struct preempt_figures){0};
+    preempt_stats_enabled = true;
     return f;
 }
