@@ -27,9 +27,6 @@ void fastpath_vspace_changed(void);
 static inline void fastpath_vspace_changed(void) {}
 #endif
 
-/* trap.S: restore_user_context for t == ks_cur_thread, passed along */
-NORETURN void restore_user_context_of(struct tcb *t);
-
 /* trap.c */
 NORETURN void c_handle_trap(word_t scause, word_t stval);
 extern struct tcb *active_vspace_thread; /* whose VSpace satp holds (NULL: re-activate) */

@@ -20,44 +20,100 @@
 
 extern struct asid_pool *ks_asid_table[1 << ASID_HIGH_BITS]; /* arch/riscv/vspace.c */
 
-/* Nothing done yet: the syscall goes the general way (stval is 0 for an ecall). */
-static NORETURN void slowpath(void) { c_handle_trap(CAUSE_ECALL_U, 0); }
+/* Nothing done yet: the syscall goes the general way. trap.S's fastpath_fallback forgets the
+ * scheduler cache below and enters c_handle_trap as for any other trap. A jump, not a call:
+ * with no call on the way the entry points keep everything in registers, without a frame. */
+static ALWAYS_INLINE NORETURN void slowpath(void)
+{
+    __asm__ volatile("j fastpath_fallback");
+    __builtin_unreachable();
+}
+
+/* What the checks read from the scheduler, cached by the first fast entry after a slowpath
+ * entry and forgotten at the next one (fastpath_fallback clears `limit`). Only the slowpath
+ * changes ks_cur_sc, its refills, ks_consumed and ks_cur_time, the release queue and the
+ * ready bitmap; the fastpath keeps all of them (the SC goes from thread to thread but stays
+ * the running one), and time only grows. One object, so that one address reaches it all. */
+struct fp_sched_cache {
+    word_t limit;              /* the time checks pass while rdtime() < limit; 0: unknown */
+    struct sched_context *sc;  /* ks_cur_sc when cached */
+    word_t top_prio;           /* the highest ready priority, 0 when none is ready */
+};
+struct fp_sched_cache fp_sched;
+
+static ALWAYS_INLINE word_t fp_highest_bit(word_t x)
+{
+    word_t n = 0;
+    for (unsigned shift = 32; shift > 0; shift >>= 1) {
+        if (x >> shift) {
+            x >>= shift;
+            n += shift;
+        }
+    }
+    return n;
+}
 
 /* The running SC stays the running SC and lasts for this entry: the slowpath's budget check
  * passes, schedule() changes nothing about time and re-arms no timer (its deadline
  * ks_cur_time - ks_consumed + head amount is unchanged), and no refill comes due. The
- * timestamp is not stored: the next kernel entry charges the same SC the same ticks. */
-static ALWAYS_INLINE bool fp_sc_stays(const struct tcb *cur, struct sched_context *sc)
+ * timestamp is not stored: the next kernel entry charges the same SC the same ticks. Each
+ * time condition holds up to some instant (the budget's, the release head's) or from some
+ * instant on (the head refill's release, already past here), so one limit says it all. */
+static ALWAYS_INLINE bool fp_sched_refresh(const struct tcb *cur, struct sched_context *sc, word_t now)
 {
     if (unlikely(!sc || sc != ks_cur_sc || sc->tcb != cur || !sc_is_active(sc)))
         return false;
-    word_t now = rdtime();
-    word_t consumed = ks_consumed + (now - ks_cur_time);
     const struct refill *head = &sc->refills[sc->refill_head];
-    word_t amount = head->amount;
-    if (unlikely(consumed >= amount || amount - consumed < refill_min_budget))
-        return false;
     /* sched_wake would postpone the receiver if the head refill were not released yet */
     if (unlikely(head->release > now))
         return false;
-    /* (ks_sched_action is SCHED_ACTION_RESUME whenever user code runs: schedule() ends so) */
-    /* a timer or device interrupt waiting would be taken by the slowpath's schedule() */
-    if (unlikely(csr_read(sip) & (SIP_STIP | SIP_SEIP)))
+    /* the slowpath goes on while consumed < amount and amount - consumed >= min budget,
+     * i.e. consumed <= amount - max(min budget, 1), consumed = ks_consumed + now - cur_time */
+    word_t least = refill_min_budget ? refill_min_budget : 1;
+    word_t amount = head->amount;
+    if (unlikely(amount < least))
         return false;
+    word_t slack = amount - least;
+    if (unlikely(ks_consumed + (now - ks_cur_time) > slack))
+        return false;
+    word_t limit;
+    if (__builtin_add_overflow(ks_cur_time, slack - ks_consumed + 1, &limit))
+        limit = ~(word_t)0;
     struct tcb *rel = ks_release_head;
-    if (unlikely(rel && rel->sc->refills[rel->sc->refill_head].release <= now))
-        return false;
+    if (rel) {
+        word_t due = rel->sc->refills[rel->sc->refill_head].release;
+        if (due <= now)
+            return false;
+        if (due < limit)
+            limit = due;
+    }
+    const struct ready_bitmap *b = &ks_ready.bitmap;
+    word_t top = 0;
+    if (b->l1) {
+        word_t i = fp_highest_bit(b->l1);
+        top = i * WORD_BITS + fp_highest_bit(b->l2[i]);
+    }
+    fp_sched.sc = sc;
+    fp_sched.top_prio = top;
+    fp_sched.limit = limit;
     return true;
 }
 
-/* A ready thread of higher priority than `prio` exists (schedule() would pick it). */
-static ALWAYS_INLINE bool fp_higher_prio_ready(word_t prio)
+/* The scheduler would let `prio` run on cur's SC now: the SC checks above hold and no ready
+ * thread has a higher priority (schedule() would pick it). A timer or device interrupt
+ * waiting would be taken by the slowpath's schedule(). (ks_sched_action is
+ * SCHED_ACTION_RESUME whenever user code runs: schedule() ends so.) */
+static ALWAYS_INLINE bool fp_sched_allows(const struct tcb *cur, struct sched_context *sc,
+                                          word_t prio)
 {
-    const struct ready_bitmap *b = &ks_ready.bitmap;
-    word_t i = prio / WORD_BITS, j = prio % WORD_BITS;
-    if (b->l1 >> i >> 1)
-        return true;
-    return (b->l2[i] >> j >> 1) != 0;
+    struct fp_sched_cache *fs = &fp_sched;
+    word_t now = rdtime();
+    /* (sc->tcb == cur holds whenever cur->sc == sc: invariant INV_SC_LINK) */
+    if (unlikely(sc != fs->sc || now >= fs->limit) && !fp_sched_refresh(cur, sc, now))
+        return false;
+    if (unlikely(csr_read(sip) & (SIP_STIP | SIP_SEIP)))
+        return false;
+    return prio >= fs->top_prio;
 }
 
 /* thread_vspace()'s answer depends on the VSpace cap and the ASID table only: valid answers
@@ -98,18 +154,24 @@ static ALWAYS_INLINE word_t fp_satp(struct tcb *t)
 }
 
 /* MR0..length-1 from the sender's saved registers (reloaded rather than kept live from the
- * trap: fewer registers held, a smaller frame); the receiver's others keep their values. */
+ * trap: fewer registers held, no frame); the receiver's others keep their values. The empty
+ * message first: it is the common one and costs one test. */
 static ALWAYS_INLINE void fp_copy_mrs(const struct tcb *from, struct tcb *to, word_t length)
 {
+    if (likely(length == 0))
+        return;
     switch (length) {
     case 4: to->ctx.regs[MR_REG(3)] = from->ctx.regs[MR_REG(3)]; /* fall through */
     case 3: to->ctx.regs[MR_REG(2)] = from->ctx.regs[MR_REG(2)]; /* fall through */
     case 2: to->ctx.regs[MR_REG(1)] = from->ctx.regs[MR_REG(1)]; /* fall through */
-    case 1: to->ctx.regs[MR_REG(0)] = from->ctx.regs[MR_REG(0)]; /* fall through */
-    default: break;
+    default: to->ctx.regs[MR_REG(0)] = from->ctx.regs[MR_REG(0)]; break;
     }
 }
 
+/* Resume t: sepc and sstatus are written here, the registers by trap.S's fastpath_restore
+ * (entered by a jump with t in t6, so that no call needs a frame). The sstatus written is
+ * what fpu_prepare_return would store: it need not be stored, the next trap saves sstatus
+ * afresh before anything reads it. */
 static ALWAYS_INLINE NORETURN void fp_switch_to(struct tcb *t, word_t satp)
 {
     ks_cur_thread = t;
@@ -119,13 +181,15 @@ static ALWAYS_INLINE NORETURN void fp_switch_to(struct tcb *t, word_t satp)
         sfence_vma_all();
         active_vspace_thread = t;
     }
-    /* as fpu_prepare_return */
     word_t s = t->ctx.regs[REG_SSTATUS];
     s = (s & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)) | SSTATUS_SPIE;
     if (t != fpu_owner)
         s = (s & ~SSTATUS_FS_MASK) | SSTATUS_FS_OFF;
-    t->ctx.regs[REG_SSTATUS] = s;
-    restore_user_context_of(t);
+    csr_write(sepc, t->ctx.regs[REG_PC]);
+    csr_write(sstatus, s); /* SIE stays 0: nothing is taken before the sret */
+    register struct tcb *t6 __asm__("t6") = t;
+    __asm__ volatile("j fastpath_restore" : : "r"(t6) : "memory");
+    __builtin_unreachable();
 }
 
 /* seL4_Call on an endpoint a passive server waits on with a reply object. */
@@ -150,9 +214,7 @@ void fastpath_call(word_t cptr, word_t info, word_t mr0, word_t mr1, word_t mr2,
     /* the passive-server case: the caller's SC goes with the call */
     /* (a thread switched to with yield_to set completes its YieldTo in schedule()) */
     if (unlikely(!r || dest->sc || dest->in_release_queue || dest->yield_to ||
-                 !fp_sc_stays(cur, sc)))
-        slowpath();
-    if (unlikely(fp_higher_prio_ready(dest->priority)))
+                 !fp_sched_allows(cur, sc, dest->priority)))
         slowpath();
     word_t satp = fp_satp(dest);
     if (unlikely(!satp))
@@ -243,9 +305,8 @@ void fastpath_reply_recv(word_t cptr, word_t info, word_t mr0, word_t mr1, word_
         slowpath();
     /* the reply heads the call stack of the running SC and the caller is passive */
     if (unlikely(r->sc != sc || caller->sc || caller->fault.type != FAULT_NULL ||
-                 caller->in_release_queue || caller->yield_to || !fp_sc_stays(cur, sc)))
-        slowpath();
-    if (unlikely(fp_higher_prio_ready(caller->priority)))
+                 caller->in_release_queue || caller->yield_to ||
+                 !fp_sched_allows(cur, sc, caller->priority)))
         slowpath();
     word_t satp = fp_satp(caller);
     if (unlikely(!satp))

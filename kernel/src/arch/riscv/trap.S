@@ -71,6 +71,11 @@ kernel_trap_entry:
     tail fastpath_reply_recv
 2:  tail fastpath_call
 1:
+    /* every other trap, and a Call/ReplyRecv the fastpath leaves, forgets its scheduler
+     * cache (fastpath.c: fp_sched.limit = 0) before the slowpath may change what it holds */
+    .globl fastpath_fallback
+fastpath_fallback:
+    sd zero, fp_sched, t0
 #endif
     csrr a0, scause
     csrr a1, stval
@@ -85,17 +90,15 @@ kernel_mode_trap:
 
     .globl restore_user_context
 restore_user_context:
-    la t0, ks_cur_thread
-    ld a0, 0(t0)
-    /* restore_user_context_of(t), t == ks_cur_thread already in a0 (the fastpath) */
-    .globl restore_user_context_of
-restore_user_context_of:
-    mv t6, a0
-    csrw sscratch, t6
+    ld t6, ks_cur_thread
     ld t0, REG_PC*REGBYTES(t6)
     csrw sepc, t0
     ld t0, REG_SSTATUS*REGBYTES(t6)
     csrw sstatus, t0
+    /* the fastpath jumps here with t6 = ks_cur_thread, sepc and sstatus written */
+    .globl fastpath_restore
+fastpath_restore:
+    csrw sscratch, t6
     ld x1, 0*REGBYTES(t6)
     ld x2, 1*REGBYTES(t6)
     ld x3, 2*REGBYTES(t6)
