@@ -23,6 +23,8 @@ NORETURN void fastpath_reply_recv(word_t cptr, word_t info, word_t mr0, word_t m
 /* The ASID table changed: VSpaces the fastpath found valid may not be any more. */
 #if LARK_FASTPATH
 void fastpath_vspace_changed(void);
+void fastpath_vspace_fill(struct tcb *t); /* trap.S, when the fastpath misses its caches */
+bool fastpath_sched_refresh(void);
 #else
 static inline void fastpath_vspace_changed(void) {}
 #endif
