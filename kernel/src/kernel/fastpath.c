@@ -5,8 +5,10 @@
  * running out, an interrupt due, ...) sends the syscall to the slowpath before anything is
  * changed, so what user threads observe is exactly the slowpath's result.
  *
- * Both entry points are noreturn and call nothing on the way (everything below is inlined),
- * so the compiler keeps their state in caller-saved registers: a frame of two words. */
+ * Both entry points are noreturn and call nothing on the way: everything below is inlined,
+ * and every exit is a jump into trap.S (fastpath_restore, fastpath_fallback and the two
+ * cache misses, which call their C helpers from there), so the compiler keeps all state in
+ * caller-saved registers and makes no stack frame (check: no `sp` in their disassembly). */
 #include <lark/fastpath.h>
 
 #if LARK_FASTPATH
@@ -38,8 +40,9 @@ struct fp_sched_cache {
     word_t limit;              /* the time checks pass while rdtime() < limit; 0: unknown */
     struct sched_context *sc;  /* ks_cur_sc when cached */
     word_t top_prio;           /* the highest ready priority, 0 when none is ready */
+    word_t vspace_epoch;       /* fp_satp's (not part of the cache: here for its address) */
 };
-struct fp_sched_cache fp_sched;
+struct fp_sched_cache fp_sched = {.vspace_epoch = 1};
 
 static ALWAYS_INLINE word_t fp_highest_bit(word_t x)
 {
@@ -126,11 +129,9 @@ static ALWAYS_INLINE bool fp_sched_allows(struct sched_context *sc, word_t prio)
 /* thread_vspace()'s answer depends on the VSpace cap and the ASID table only: a valid one is
  * remembered in the thread with the cap it came from (tcb.h), and all are forgotten when the
  * ASID table changes (vspace_changed): the epoch they carry is then no longer current. */
-static word_t fp_vspace_epoch = 1;
-
 void fastpath_vspace_changed(void)
 {
-    fp_vspace_epoch++;
+    fp_sched.vspace_epoch++;
 }
 
 /* A miss (trap.S's fastpath_vspace_miss, on the way to the slowpath, which does this
@@ -146,7 +147,7 @@ void fastpath_vspace_fill(struct tcb *t)
         return;
     t->fp_vspace_cap = c;
     t->fp_vspace_satp = SATP_MODE_SV39 | (asid << 44) | (cap_ptr(c) >> PAGE_BITS);
-    t->fp_vspace_epoch = fp_vspace_epoch;
+    t->fp_vspace_epoch = fp_sched.vspace_epoch;
 }
 
 /* The satp value for t's VSpace (as vspace_activate computes it), 1 if it is active already;
@@ -158,7 +159,7 @@ static ALWAYS_INLINE word_t fp_satp(struct tcb *t)
         return 1;
     cap_t c = t->slots[TCB_VSPACE_SLOT].cap;
     if (unlikely(t->fp_vspace_cap.w0 != c.w0 || t->fp_vspace_cap.w1 != c.w1 ||
-                 t->fp_vspace_epoch != fp_vspace_epoch)) {
+                 t->fp_vspace_epoch != fp_sched.vspace_epoch)) {
         register struct tcb *a0 __asm__("a0") = t;
         __asm__ volatile("j fastpath_vspace_miss" : : "r"(a0));
         __builtin_unreachable();
