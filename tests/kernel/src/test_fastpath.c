@@ -51,6 +51,15 @@ static void fp_peek_server(kt_thread_t *t)
     }
 }
 
+/* arg0 = endpoint: calls it for ever, counting the answers. */
+static void fp_call_forever(kt_thread_t *t)
+{
+    for (;;) {
+        seL4_Call(t->arg[0], msg(0, 0));
+        t->counter++;
+    }
+}
+
 /* arg0 = the server thread whose counter it reads once it gets to run. */
 static void fp_bystander(kt_thread_t *t)
 {
@@ -136,6 +145,30 @@ KTEST(fastpath_call_follows_the_server_into_another_vspace)
         KT_EQ(seL4_GetMR(0), 0xaaaa);
     }
     KT_EQ(srv->counter, 9);
+}
+
+/* A caller above the root task that only makes fast Calls still runs out of budget: the root
+ * task gets the CPU back once the caller's SC has used its 1 ms of every 10 ms, in the middle
+ * of a stream of calls that the fastpath serves. */
+KTEST(fastpath_calls_end_when_the_caller_runs_out_of_budget)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    kt_thread_t *srv = &kt_threads[0], *client = &kt_threads[1];
+    KT_DO(kt_thread_new(srv, fp_echo_server, HI));
+    srv->arg[0] = ep;
+    srv->arg[1] = reply;
+    KT_DO(fp_make_passive(srv));
+    KT_DO(kt_thread_new(client, fp_call_forever, HI));
+    client->arg[0] = ep;
+    KT_OK(seL4_SchedControl_ConfigureFlags(kt_sched_control(), client->sc, 1000, 10000, 0, 0, 0));
+    KT_DO(kt_thread_start(client));
+    /* back here: the client (above us) is out of budget, after many calls */
+    seL4_Word calls = client->counter;
+    KT_TRUE(calls > 10);
+    /* the server answered each of them, and maybe one more whose answer is on its way */
+    KT_TRUE(srv->counter == calls || srv->counter == calls + 1);
+    KT_OK(seL4_TCB_Suspend(client->tcb));
 }
 
 /* MCS endpoint queues are in priority order: a ReplyRecv from a server above the one already
