@@ -29,6 +29,14 @@ bool fastpath_sched_refresh(void);
 static inline void fastpath_vspace_changed(void) {}
 #endif
 
+/* invariants.c (-65): what t remembers of its VSpace, when current, is what a lookup gives
+ * (the host tests of invariants.c link no fastpath) */
+#if LARK_FASTPATH && !defined(LARK_HOST)
+bool fastpath_vspace_answer_ok(const struct tcb *t);
+#else
+static inline bool fastpath_vspace_answer_ok(const struct tcb *t) { (void)t; return true; }
+#endif
+
 /* trap.c */
 NORETURN void c_handle_trap(word_t scause, word_t stval);
 extern struct tcb *active_vspace_thread; /* whose VSpace satp holds (NULL: re-activate) */

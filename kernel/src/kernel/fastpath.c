@@ -134,20 +134,39 @@ void fastpath_vspace_changed(void)
     fp_sched.vspace_epoch++;
 }
 
+/* satp for a VSpace cap as vspace_activate computes it, 0 when it is no valid VSpace. */
+static word_t fp_satp_of(cap_t c)
+{
+    word_t asid = cap_mapped_asid(c);
+    if (cap_type(c) != CAP_PAGE_TABLE || asid == 0 || asid >= BIT(ASID_BITS))
+        return 0;
+    struct asid_pool *pool = ks_asid_table[asid >> ASID_POOL_INDEX_BITS];
+    if (!pool || pool->vspace[asid & MASK(ASID_POOL_INDEX_BITS)] != cap_kptr(c))
+        return 0;
+    return SATP_MODE_SV39 | (asid << 44) | (cap_ptr(c) >> PAGE_BITS);
+}
+
 /* A miss (trap.S's fastpath_vspace_miss, on the way to the slowpath, which does this
  * syscall): t remembers its satp when its VSpace is valid, so that its next switch hits. */
 void fastpath_vspace_fill(struct tcb *t)
 {
     cap_t c = t->slots[TCB_VSPACE_SLOT].cap;
-    word_t asid = cap_mapped_asid(c);
-    if (cap_type(c) != CAP_PAGE_TABLE || asid == 0 || asid >= BIT(ASID_BITS))
-        return;
-    struct asid_pool *pool = ks_asid_table[asid >> ASID_POOL_INDEX_BITS];
-    if (!pool || pool->vspace[asid & MASK(ASID_POOL_INDEX_BITS)] != cap_kptr(c))
+    word_t satp = fp_satp_of(c);
+    if (!satp)
         return;
     t->fp_vspace_cap = c;
-    t->fp_vspace_satp = SATP_MODE_SV39 | (asid << 44) | (cap_ptr(c) >> PAGE_BITS);
+    t->fp_vspace_satp = satp;
     t->fp_vspace_epoch = fp_sched.vspace_epoch;
+}
+
+bool fastpath_vspace_answer_ok(const struct tcb *t)
+{
+    cap_t c = t->slots[TCB_VSPACE_SLOT].cap;
+    if (t->fp_vspace_epoch != fp_sched.vspace_epoch || t->fp_vspace_cap.w0 != c.w0 ||
+        t->fp_vspace_cap.w1 != c.w1)
+        return true; /* not current: never used */
+    word_t satp = fp_satp_of(c);
+    return satp != 0 && satp == t->fp_vspace_satp;
 }
 
 /* The satp value for t's VSpace (as vspace_activate computes it), 1 if it is active already;
