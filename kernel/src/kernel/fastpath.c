@@ -44,18 +44,6 @@ struct fp_sched_cache {
 };
 struct fp_sched_cache fp_sched = {.vspace_epoch = 1};
 
-static ALWAYS_INLINE word_t fp_highest_bit(word_t x)
-{
-    word_t n = 0;
-    for (unsigned shift = 32; shift > 0; shift >>= 1) {
-        if (x >> shift) {
-            x >>= shift;
-            n += shift;
-        }
-    }
-    return n;
-}
-
 /* The running SC stays the running SC and lasts for this entry: the slowpath's budget check
  * passes, schedule() changes nothing about time and re-arms no timer (its deadline
  * ks_cur_time - ks_consumed + head amount is unchanged), and no refill comes due. The
@@ -95,14 +83,9 @@ bool fastpath_sched_refresh(void)
         if (due < limit)
             limit = due;
     }
-    const struct ready_bitmap *b = &ks_ready.bitmap;
-    word_t top = 0;
-    if (b->l1) {
-        word_t i = fp_highest_bit(b->l1);
-        top = i * WORD_BITS + fp_highest_bit(b->l2[i]);
-    }
+    int top = bitmap_highest(&ks_ready.bitmap);
     fp_sched.sc = sc;
-    fp_sched.top_prio = top;
+    fp_sched.top_prio = top < 0 ? 0 : (word_t)top;
     fp_sched.limit = limit;
     return true;
 }
