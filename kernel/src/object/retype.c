@@ -11,12 +11,13 @@ void *memset(void *d, int c, size_t n);
  * kernel WCET (KERNEL_WCET_US) that MCS budgets assume */
 #define RESET_CHUNK_BITS 12
 
+/* Memory above an untyped's watermark is always zero (seL4's model): boot hands out RAM
+ * untypeds marked full, so their first Retype resets them; a reset zeroes everything below
+ * the watermark before it drops. So new objects are never zeroed here, only their non-zero
+ * fields set: the cost of clearing stays in the preemptible reset. */
 cap_t object_create(word_t type, paddr_t p, unsigned bits, bool device)
 {
     void *k = paddr_to_kptr(p);
-    /* device frames are not RAM: never write them; untyped memory is cleared on use */
-    if (!device && type != OBJ_UNTYPED)
-        memset(k, 0, (size_t)1 << bits);
     switch (type) {
     case OBJ_UNTYPED: return cap_untyped(p, bits, device, 0);
     case OBJ_TCB:
@@ -61,6 +62,7 @@ static exception_t untyped_reset(struct cte *slot)
     word_t fi = cap_untyped_free_index(ut);
     if (fi == 0)
         return EXCEPTION_NONE;
+    /* device memory is not RAM: never written, and nothing to clear */
     if (cap_untyped_is_device(ut)) {
         slot->cap.w1 = 0;
         return EXCEPTION_NONE;
