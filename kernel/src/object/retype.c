@@ -69,7 +69,7 @@ static exception_t untyped_reset(struct cte *slot)
     }
     char *base = paddr_to_kptr(cap_ptr(ut));
     while (fi > 0) {
-        word_t chunk_start = fi > BIT(RESET_CHUNK_BITS) ? ROUND_DOWN(fi - 1, RESET_CHUNK_BITS) : 0;
+        word_t chunk_start = untyped_reset_chunk_start(fi, RESET_CHUNK_BITS);
         memset(base + chunk_start, 0, fi - chunk_start);
         fi = chunk_start;
         slot->cap.w1 = fi;
