@@ -16,7 +16,10 @@ bool untyped_fit(unsigned ut_bits, word_t free_index, unsigned obj_bits, word_t 
 word_t untyped_remaining(cap_t ut, bool has_children);
 /* The reset zeroes [start, free_index) next, one aligned chunk of 2^chunk_bits at most, top
  * down: the new watermark after that chunk (0 once the last chunk is done). */
-word_t untyped_reset_chunk_start(word_t free_index, unsigned chunk_bits);
+static inline word_t untyped_reset_chunk_start(word_t free_index, unsigned chunk_bits)
+{
+    return free_index <= BIT(chunk_bits) ? 0 : ROUND_DOWN(free_index - 1, chunk_bits);
+}
 
 /* Create one object at paddr (memory zeroed unless device) and return its cap (K1:
  * src/object/retype.c; calls K2's tcb_init / sched_context_init). */

@@ -39,10 +39,3 @@ word_t untyped_remaining(cap_t ut, bool has_children)
     word_t size = BIT(cap_untyped_size_bits(ut));
     return has_children ? size - cap_untyped_free_index(ut) : size;
 }
-
-word_t untyped_reset_chunk_start(word_t free_index, unsigned chunk_bits)
-{
-    if (free_index <= BIT(chunk_bits))
-        return 0;
-    return ROUND_DOWN(free_index - 1, chunk_bits);
-}
