@@ -63,6 +63,48 @@ static void remaining_depends_on_children(void **state)
     assert_int_equal(untyped_remaining(ut, false), 0x10000);
 }
 
+static void boot_untyped_marked_full(void **state)
+{
+    (void)state;
+    /* boot hands untypeds out with free index = size (seL4's MAX_FREE_INDEX) */
+    cap_t ut = cap_untyped(0x80400000ULL, 22, false, BIT(22));
+    assert_int_equal(cap_untyped_free_index(ut), BIT(22));
+    /* childless: Describe answers all of it, and Retype resets it first */
+    assert_int_equal(untyped_remaining(ut, false), BIT(22));
+    /* with children (the source of a copy is marked so too) nothing fits */
+    word_t start, nf, avail;
+    assert_false(untyped_fit(22, BIT(22), 4, 1, &start, &nf, &avail));
+    assert_int_equal(avail, 0);
+    assert_int_equal(untyped_remaining(ut, true), 0);
+    /* the largest untyped */
+    ut = cap_untyped(0, 38, true, BIT(38));
+    assert_int_equal(cap_untyped_free_index(ut), BIT(38));
+    assert_int_equal(untyped_remaining(ut, false), BIT(38));
+}
+
+static void reset_chunks_run_top_down(void **state)
+{
+    (void)state;
+    assert_int_equal(untyped_reset_chunk_start(0x3000, 12), 0x2000);
+    assert_int_equal(untyped_reset_chunk_start(0x2001, 12), 0x2000); /* the partial top chunk */
+    assert_int_equal(untyped_reset_chunk_start(0x2fff, 12), 0x2000);
+    assert_int_equal(untyped_reset_chunk_start(0x1001, 12), 0x1000);
+    assert_int_equal(untyped_reset_chunk_start(0x1000, 12), 0);
+    assert_int_equal(untyped_reset_chunk_start(0x10, 12), 0);
+    assert_int_equal(untyped_reset_chunk_start(1, 12), 0);
+    assert_int_equal(untyped_reset_chunk_start(BIT(38), 12), BIT(38) - 0x1000);
+    /* every step lowers the watermark by at most one chunk and reaches 0 */
+    word_t fi = 0x5123, steps = 0;
+    while (fi > 0) {
+        word_t next = untyped_reset_chunk_start(fi, 12);
+        assert_true(next < fi && fi - next <= 0x1000);
+        assert_true((next & 0xfff) == 0);
+        fi = next;
+        steps++;
+    }
+    assert_int_equal(steps, 6);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -70,6 +112,8 @@ int main(void)
         cmocka_unit_test(fit_aligns_the_watermark_up),
         cmocka_unit_test(fit_counts_many_objects),
         cmocka_unit_test(remaining_depends_on_children),
+        cmocka_unit_test(boot_untyped_marked_full),
+        cmocka_unit_test(reset_chunks_run_top_down),
     };
     return cmocka_run_group_tests_name("untyped", tests, NULL, NULL);
 }

@@ -14,6 +14,12 @@ bool untyped_fit(unsigned ut_bits, word_t free_index, unsigned obj_bits, word_t 
                  word_t *start_offset, word_t *new_free_index, word_t *available);
 /* Bytes still free in an untyped cap (Untyped_Describe: 2^bits when it has no children). */
 word_t untyped_remaining(cap_t ut, bool has_children);
+/* The reset zeroes [start, free_index) next, one aligned chunk of 2^chunk_bits at most, top
+ * down: the new watermark after that chunk (0 once the last chunk is done). */
+static inline word_t untyped_reset_chunk_start(word_t free_index, unsigned chunk_bits)
+{
+    return free_index <= BIT(chunk_bits) ? 0 : ROUND_DOWN(free_index - 1, chunk_bits);
+}
 
 /* Create one object at paddr (memory zeroed unless device) and return its cap (K1:
  * src/object/retype.c; calls K2's tcb_init / sched_context_init). */

@@ -22,6 +22,7 @@
 #include <lark/vspace.h>
 
 void *memcpy(void *d, const void *s, size_t n);
+void *memset(void *d, int c, size_t n);
 
 /* Filled by tools/mkimage; in .data so the packer finds it in the file. */
 struct lark_boot_payload lark_boot_payload __attribute__((section(".data"))) = {0, 0, 0, 0};
@@ -161,7 +162,10 @@ static cap_t root_cnode_cap(paddr_t p)
 static void build_root_task(const struct plan *p, paddr_t block, paddr_t fdt_pa,
                             const uint8_t *elf)
 {
-    /* 1. The block untyped, first in the boot slot, then in the root CNode. */
+    /* 1. The block untyped, first in the boot slot, then in the root CNode. Retype does not
+     * zero new objects (memory above a watermark is zero), and this RAM holds whatever the
+     * firmware and loader left: clear it all now, the objects and the free rest above them. */
+    memset(paddr_to_kptr(block), 0, BIT(p->block_bits));
     cte_insert_new(NULL, &boot_tmp, cap_untyped(block, p->block_bits, false, 0));
     struct cte cnode_tmp = {0};
     untyped_retype(&boot_tmp, OBJ_CNODE, ROOT_CNODE_SIZE_BITS + SLOT_SIZE_BITS, 1, &cnode_tmp);
@@ -281,7 +285,9 @@ static word_t add_untypeds(struct cte *cn, struct bootinfo *bi, word_t slot,
                         l->r[i].end);
                 break;
             }
-            cte_insert_new(NULL, &cn[slot], cap_untyped(b, bits, device, 0));
+            /* marked full, as seL4 (MAX_FREE_INDEX): the contents are unknown (firmware,
+             * loader, the payload, boot data), so the first Retype resets them */
+            cte_insert_new(NULL, &cn[slot], cap_untyped(b, bits, device, BIT(bits)));
             bi->untyped_list[k] = (struct untyped_desc){b, (uint8_t)bits, device, {0}};
             *bytes += BIT(bits);
             slot++;

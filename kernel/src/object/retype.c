@@ -11,22 +11,32 @@ void *memset(void *d, int c, size_t n);
  * kernel WCET (KERNEL_WCET_US) that MCS budgets assume */
 #define RESET_CHUNK_BITS 12
 
+/* The only objects whose memory needs more than zero: everything else starts all zero. */
+static inline void object_init(word_t type, void *k, unsigned bits)
+{
+    if (type == OBJ_TCB)
+        tcb_init(k);
+    else if (type == OBJ_SCHED_CONTEXT)
+        sched_context_init(k, bits);
+}
+
+/* Memory above an untyped's watermark is always zero (seL4's model): boot hands out RAM
+ * untypeds marked full, so their first Retype resets them; a reset zeroes everything below
+ * the watermark before it drops. So new objects are never zeroed here, only their non-zero
+ * fields set: the cost of clearing stays in the preemptible reset. */
 cap_t object_create(word_t type, paddr_t p, unsigned bits, bool device)
 {
     void *k = paddr_to_kptr(p);
-    /* device frames are not RAM: never write them; untyped memory is cleared on use */
-    if (!device && type != OBJ_UNTYPED)
-        memset(k, 0, (size_t)1 << bits);
     switch (type) {
     case OBJ_UNTYPED: return cap_untyped(p, bits, device, 0);
     case OBJ_TCB:
-        tcb_init(k);
+        object_init(type, k, bits);
         return cap_thread(p);
     case OBJ_ENDPOINT: return cap_endpoint(p, 0, RIGHTS_ALL);
     case OBJ_NOTIFICATION: return cap_notification(p, 0, RIGHTS_ALL);
     case OBJ_CNODE: return cap_cnode(p, bits - SLOT_SIZE_BITS, 0, 0);
     case OBJ_SCHED_CONTEXT:
-        sched_context_init(k, bits);
+        object_init(type, k, bits);
         return cap_sched_context(p, bits);
     case OBJ_REPLY: return cap_reply(p, true);
     case OBJ_GIGA_PAGE: return cap_frame(p, FRAME_1G, VM_READ_WRITE, device);
@@ -37,6 +47,11 @@ cap_t object_create(word_t type, paddr_t p, unsigned bits, bool device)
     }
 }
 
+/* The caps of one Retype differ only in their address, and each goes right after the
+ * untyped in the derivation tree, as cte_insert_new one after the other would link them
+ * (newest first: untyped -> dest[count-1] -> ... -> dest[0] -> the untyped's old next).
+ * All of it runs without a preemption point (as seL4's createNewObjects), so the loop is
+ * kept to the stores: a cap, its two links, no call for objects without init. */
 void untyped_retype(struct cte *ut_slot, word_t type, unsigned bits, word_t count,
                     struct cte *dest)
 {
@@ -46,11 +61,25 @@ void untyped_retype(struct cte *ut_slot, word_t type, unsigned bits, word_t coun
                           &start, &new_free, &avail);
     (void)ok; /* callers checked the fit */
     ut_slot->cap.w1 = new_free;
+    paddr_t p = cap_ptr(ut) + start;
+    cap_t c = object_create(type, p, bits, cap_untyped_is_device(ut));
+    const word_t cap_step = cap_make(0, BIT(bits), 0).w0; /* the next object's address */
+    bool needs_init = type == OBJ_TCB || type == OBJ_SCHED_CONTEXT;
+    struct cte *old_next = mdb_next(ut_slot), *next = old_next;
     for (word_t i = 0; i < count; i++) {
-        cap_t c = object_create(type, cap_ptr(ut) + start + (i << bits), bits,
-                                cap_untyped_is_device(ut));
-        cte_insert_new(ut_slot, &dest[i], c);
+        if (i > 0) {
+            c.w0 += cap_step;
+            if (needs_init)
+                object_init(type, paddr_to_kptr(p + (i << bits)), bits);
+        }
+        dest[i].cap = c;
+        dest[i].mdb_prev = (uintptr_t)(i + 1 < count ? &dest[i + 1] : ut_slot);
+        dest[i].mdb_next = (uintptr_t)next | MDB_REVOCABLE | MDB_FIRST_BADGED;
+        next = &dest[i];
     }
+    if (old_next)
+        old_next->mdb_prev = (uintptr_t)&dest[0];
+    mdb_set_next(ut_slot, &dest[count - 1]);
 }
 
 /* Clear an untyped with no children so Retype starts from 0 again. Zeroes from the top
@@ -61,13 +90,14 @@ static exception_t untyped_reset(struct cte *slot)
     word_t fi = cap_untyped_free_index(ut);
     if (fi == 0)
         return EXCEPTION_NONE;
+    /* device memory is not RAM: never written, and nothing to clear */
     if (cap_untyped_is_device(ut)) {
         slot->cap.w1 = 0;
         return EXCEPTION_NONE;
     }
     char *base = paddr_to_kptr(cap_ptr(ut));
     while (fi > 0) {
-        word_t chunk_start = fi > BIT(RESET_CHUNK_BITS) ? ROUND_DOWN(fi - 1, RESET_CHUNK_BITS) : 0;
+        word_t chunk_start = untyped_reset_chunk_start(fi, RESET_CHUNK_BITS);
         memset(base + chunk_start, 0, fi - chunk_start);
         fi = chunk_start;
         slot->cap.w1 = fi;
