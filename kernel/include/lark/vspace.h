@@ -31,10 +31,28 @@ static inline unsigned pt_index(vaddr_t va, unsigned level) /* level 2 = root */
 struct asid_pool { pte_t *vspace[1 << ASID_POOL_INDEX_BITS]; }; /* kernel ptrs to roots */
 extern struct asid_pool *ks_asid_table[1 << ASID_HIGH_BITS];
 
-/* Find the VSpace root for an ASID (NULL if none). */
-pte_t *asid_lookup(word_t asid);
+/* Find the VSpace root for an ASID (NULL if none). Inline, as the next one: every Map,
+ * Unmap and VSpace check does both, and the invocations they sit in then need no call. */
+static inline pte_t *asid_lookup(word_t asid)
+{
+    if (asid == 0 || asid >= BIT(ASID_BITS))
+        return NULL;
+    struct asid_pool *pool = ks_asid_table[asid >> ASID_POOL_INDEX_BITS];
+    return pool ? pool->vspace[asid & MASK(ASID_POOL_INDEX_BITS)] : NULL;
+}
 /* Walk to the slot for `va` at the deepest existing level; *level is 2, 1 or 0. */
-pte_t *vspace_lookup_slot(pte_t *root, vaddr_t va, unsigned *level);
+static inline pte_t *vspace_lookup_slot(pte_t *root, vaddr_t va, unsigned *level)
+{
+    pte_t *table = root;
+    for (unsigned lvl = 2;; lvl--) {
+        pte_t *slot = &table[pt_index(va, lvl)];
+        if (lvl == 0 || !(*slot & PTE_V) || pte_is_leaf(*slot)) {
+            *level = lvl;
+            return slot;
+        }
+        table = paddr_to_kptr(pte_paddr(*slot));
+    }
+}
 /* Switch satp to the thread's VSpace (or the kernel's if it has none). */
 struct tcb;
 void vspace_activate(struct tcb *t);

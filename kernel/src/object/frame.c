@@ -30,8 +30,8 @@ static exception_t frame_map(struct invocation *inv)
         return err_truncated_message();
     vaddr_t va = inv_arg(inv, 0);
     word_t rights = inv_arg(inv, 1), attr = inv_arg(inv, 2);
-    pte_t *root;
-    word_t asid;
+    pte_t *root = NULL;
+    word_t asid = 0;
     exception_t e = vspace_root_for(inv_extra_cap(inv, 0)->cap, 1, &root, &asid);
     if (e != EXCEPTION_NONE)
         return e;
