@@ -41,17 +41,23 @@ static inline pte_t *asid_lookup(word_t asid)
     return pool ? pool->vspace[asid & MASK(ASID_POOL_INDEX_BITS)] : NULL;
 }
 /* Walk to the slot for `va` at the deepest existing level; *level is 2, 1 or 0. */
+static inline bool pte_is_table(pte_t p) { return (p & PTE_V) && !pte_is_leaf(p); }
+static inline pte_t *pte_next_table(pte_t p) { return paddr_to_kptr(pte_paddr(p)); }
 static inline pte_t *vspace_lookup_slot(pte_t *root, vaddr_t va, unsigned *level)
 {
-    pte_t *table = root;
-    for (unsigned lvl = 2;; lvl--) {
-        pte_t *slot = &table[pt_index(va, lvl)];
-        if (lvl == 0 || !(*slot & PTE_V) || pte_is_leaf(*slot)) {
-            *level = lvl;
-            return slot;
-        }
-        table = paddr_to_kptr(pte_paddr(*slot));
+    /* the three Sv39 levels spelt out: constant shifts, no loop counter */
+    pte_t *slot = &root[pt_index(va, 2)];
+    if (!pte_is_table(*slot)) {
+        *level = 2;
+        return slot;
     }
+    slot = &pte_next_table(*slot)[pt_index(va, 1)];
+    if (!pte_is_table(*slot)) {
+        *level = 1;
+        return slot;
+    }
+    *level = 0;
+    return &pte_next_table(*slot)[pt_index(va, 0)];
 }
 /* Switch satp to the thread's VSpace (or the kernel's if it has none). */
 struct tcb;

@@ -301,19 +301,10 @@ static void activate_thread(struct tcb *t)
     }
 }
 
-void schedule(void)
+/* Everything schedule() may have to do: its own function, so that the usual exit below
+ * needs no stack frame. */
+__attribute__((noinline)) static void schedule_general(void)
 {
-    struct tcb *self = ks_cur_thread;
-    struct sched_context *sc = ks_cur_sc;
-    /* The usual exit of a syscall that woke, blocked and preempted nobody: the same thread
-     * runs on (schedulable, nothing to activate) on the same SC and no release is due, so
-     * the general path below would only re-arm the timer. */
-    if (ks_sched_action == SCHED_ACTION_RESUME && self && self->state == TS_RUNNING && sc &&
-        self->sc == sc && sc_is_active(sc) && !self->in_release_queue && !self->yield_to &&
-        (!ks_release_head || release_head_time() > ks_cur_time + refill_kernel_wcet)) {
-        arm_timer(ks_cur_time + head_capacity(sc, ks_consumed));
-        return;
-    }
     awaken();
     struct tcb *cur = ks_cur_thread;
     if (cur && !sched_is_schedulable(cur) && ks_sched_action == SCHED_ACTION_RESUME) {
@@ -355,6 +346,22 @@ void schedule(void)
     }
     activate_thread(t);
     sched_program_timer();
+}
+
+void schedule(void)
+{
+    struct tcb *self = ks_cur_thread;
+    struct sched_context *sc = ks_cur_sc;
+    /* The usual exit of a syscall that woke, blocked and preempted nobody: the same thread
+     * runs on (schedulable, nothing to activate) on the same SC and no release is due, so
+     * schedule_general() would only re-arm the timer. */
+    if (ks_sched_action == SCHED_ACTION_RESUME && self && self->state == TS_RUNNING && sc &&
+        self->sc == sc && sc_is_active(sc) && !self->in_release_queue && !self->yield_to &&
+        (!ks_release_head || release_head_time() > ks_cur_time + refill_kernel_wcet)) {
+        arm_timer(ks_cur_time + head_capacity(sc, ks_consumed));
+        return;
+    }
+    schedule_general();
 }
 
 void sched_yield(void)

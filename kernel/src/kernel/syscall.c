@@ -110,9 +110,17 @@ static exception_t handle_invocation(bool is_call, bool blocking, bool can_donat
             cap_fault(t, cptr, false);
         return EXCEPTION_NONE;
     }
-    struct invocation inv = {.thread = t, .label = msginfo_label(info), .cap = slot->cap,
-                             .slot = slot, .ipcbuf = tcb_ipc_buffer_kptr(t),
-                             .is_call = is_call};
+    /* field by field: a designated initialiser would zero extra[] too, which is only read
+     * below extra_count */
+    struct invocation inv;
+    inv.thread = t;
+    inv.label = msginfo_label(info);
+    inv.cap = slot->cap;
+    inv.slot = slot;
+    inv.ipcbuf = tcb_ipc_buffer_kptr(t);
+    inv.extra_count = 0;
+    inv.is_call = is_call;
+    inv.result_len = 0;
     inv.length = msginfo_length(info);
     if (inv.length > MSG_MAX_LENGTH)
         inv.length = MSG_MAX_LENGTH;
