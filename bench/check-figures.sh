@@ -11,7 +11,7 @@ set -uo pipefail
 mode=$1 log=$2 qemu_rc=$3 host_log=${4:-}
 
 figures="boot_to_roottask free_ram_128M ipc_call ipc_replyrecv ipc_roundtrip ipc_call_len10
-ipc_send_slowpath notify_to_higher_prio yield_same_prio irq_to_user retype_4k_x256
+ipc_replyrecv_len10 ipc_send_slowpath notify_to_higher_prio yield_same_prio irq_to_user retype_4k_x256
 retype_4k_per_object page_map_4k"
 
 value_of() { grep -E "^$1: [0-9]+ (instructions|bytes)\$" "$log" | head -n 1 | awk '{print $2}'; }

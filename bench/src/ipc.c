@@ -106,6 +106,41 @@ static void len10_client(bench_thread_t *t)
     }
 }
 
+/* ---- ipc_replyrecv_len10: the server answers each empty Call with a 10-word ReplyRecv,
+ * timed from the server's ReplyRecv until the client returns from Call (seL4's anchor: 2,005). */
+static void reply10_server(bench_thread_t *t)
+{
+    (void)t;
+    seL4_Word badge;
+    seL4_Recv(ep, &badge, reply);
+    for (int i = 0;; i++) {
+        for (int mr = 0; mr < 10; mr++) {
+            seL4_SetMR(mr, (seL4_Word)(i + mr));
+        }
+        stamp = bench_count();
+        seL4_ReplyRecv(ep, seL4_MessageInfo_new(0, 0, 0, 10), &badge, reply);
+    }
+}
+
+static bool reply10_wrong;
+
+static void reply10_client(bench_thread_t *t)
+{
+    (void)t;
+    reply10_wrong = false;
+    for (int i = 0; i < BENCH_ITERS; i++) {
+        bench_phase_shift(i);
+        seL4_MessageInfo_t answer = seL4_Call(ep, empty_msg());
+        uint64_t end = bench_count();
+        if (seL4_MessageInfo_get_length(answer) != 10 || seL4_GetMR(9) != (seL4_Word)(i + 9)) {
+            bench_error("ipc_replyrecv_len10", "the reply did not carry its 10 words", seL4_NoError);
+            reply10_wrong = true;
+            return;
+        }
+        samples_a[i] = end - stamp;
+    }
+}
+
 /* ---- ipc_send_slowpath: Send from priority 253 to a receiver waiting at 254, timed until the
  * receiver returns from Recv. */
 static void send_receiver(bench_thread_t *t)
@@ -154,6 +189,13 @@ void bench_ipc(void)
         bench_report("ipc_call_len10", samples_a);
     } else {
         bench_stalled("ipc_call_len10");
+    }
+
+    fresh_objects();
+    if (bench_run2(reply10_server, IPC_PRIO, reply10_client, IPC_PRIO) && !reply10_wrong) {
+        bench_report("ipc_replyrecv_len10", samples_a);
+    } else if (!reply10_wrong) {
+        bench_stalled("ipc_replyrecv_len10");
     }
 
     fresh_objects();

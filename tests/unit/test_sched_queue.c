@@ -70,6 +70,34 @@ static void bitmap_highest_of_many(void **state)
     assert_int_equal(bitmap_highest(&b), -1);
 }
 
+/* Random sets of priorities against a plain scan: every l1 pattern and every bit position
+ * of the branch-free search get exercised. */
+static void bitmap_highest_matches_a_scan(void **state)
+{
+    (void)state;
+    unsigned seed = 12345;
+    for (int round = 0; round < 20000; round++) {
+        struct ready_bitmap b = {0};
+        bool set[NUM_PRIORITIES] = {false};
+        seed = seed * 1103515245u + 12345u;
+        unsigned count = (seed >> 16) % 6;
+        for (unsigned k = 0; k < count; k++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned p = (seed >> 8) % NUM_PRIORITIES;
+            bitmap_set(&b, p);
+            set[p] = true;
+        }
+        int expect = -1;
+        for (int p = NUM_PRIORITIES - 1; p >= 0; p--) {
+            if (set[p]) {
+                expect = p;
+                break;
+            }
+        }
+        assert_int_equal(bitmap_highest(&b), expect);
+    }
+}
+
 static void queue_is_fifo_per_priority(void **state)
 {
     (void)state;
@@ -238,6 +266,7 @@ int main(void)
         cmocka_unit_test(bitmap_empty_is_minus_one),
         cmocka_unit_test(bitmap_finds_every_priority),
         cmocka_unit_test(bitmap_highest_of_many),
+        cmocka_unit_test(bitmap_highest_matches_a_scan),
         cmocka_unit_test(queue_is_fifo_per_priority),
         cmocka_unit_test(enqueue_head_goes_first),
         cmocka_unit_test(highest_priority_wins),

@@ -8,18 +8,23 @@
 
 static word_t *ipc_buffer(struct tcb *t) { return tcb_ipc_buffer_kptr(t); }
 
-/* MR0..MR3 go register to register; the rest only if both threads have an IPC buffer. */
-static word_t copy_mrs(struct tcb *from, const word_t *fbuf, struct tcb *to, word_t *tbuf,
+/* MR0..MR3 go register to register; the rest only if both threads have an IPC buffer.
+ * Two straight loops rather than tcb_get_mr/tcb_set_mr per word: a 10-word message paid
+ * ~25 instructions a word for their range checks. n <= MSG_MAX_LENGTH (the caller clamps). */
+static word_t copy_mrs(const struct tcb *from, const word_t *fbuf, struct tcb *to, word_t *tbuf,
                        word_t n)
 {
-    word_t i;
-    for (i = 0; i < n; i++) {
-        if (i >= MSG_REGISTERS_IN_CPU && (!fbuf || !tbuf)) {
-            break;
-        }
-        tcb_set_mr(to, tbuf, (unsigned)i, tcb_get_mr(from, fbuf, (unsigned)i));
+    word_t in_regs = n < MSG_REGISTERS_IN_CPU ? n : MSG_REGISTERS_IN_CPU;
+    for (word_t i = 0; i < in_regs; i++) {
+        to->ctx.regs[MR_REG(i)] = from->ctx.regs[MR_REG(i)];
     }
-    return i;
+    if (n <= MSG_REGISTERS_IN_CPU || !fbuf || !tbuf) {
+        return in_regs;
+    }
+    for (word_t i = MSG_REGISTERS_IN_CPU; i < n; i++) {
+        tbuf[IPCBUF_MSG + i] = fbuf[IPCBUF_MSG + i];
+    }
+    return n;
 }
 
 /* The receiver's slot for one incoming cap (IPC buffer words 125..127), or NULL. */
@@ -45,7 +50,7 @@ static struct cte *receive_slot(struct tcb *receiver, const word_t *rbuf)
 }
 
 /* Returns the msginfo fields extraCaps/capsUnwrapped for the receiver. */
-static word_t transfer_caps(struct cte *const caps[], unsigned ncaps, struct endpoint *ep,
+static __attribute__((noinline)) word_t transfer_caps(struct cte *const caps[], unsigned ncaps, struct endpoint *ep,
                             struct tcb *receiver, word_t *rbuf, word_t *unwrapped)
 {
     *unwrapped = 0;
@@ -76,6 +81,23 @@ static word_t transfer_caps(struct cte *const caps[], unsigned ncaps, struct end
     return i;
 }
 
+/* The extra caps a message names, looked up in the sender's CSpace before any message word
+ * is written (the receiver's buffer may be the sender's). Kept out of line so that the usual
+ * message without caps does not pay for its registers. */
+static __attribute__((noinline)) unsigned lookup_extra_caps(const struct tcb *sender,
+                                                            const word_t *sbuf, word_t info,
+                                                            struct cte *caps[])
+{
+    cap_t root = sender->slots[TCB_CSPACE_SLOT].cap;
+    for (unsigned i = 0; i < msginfo_extra_caps(info); i++) {
+        if (cspace_lookup_slot(root, sbuf[IPCBUF_CAPS_OR_BADGES + i], &caps[i]) !=
+            EXCEPTION_NONE) {
+            return 0; /* a failed lookup sends no caps at all, as seL4 */
+        }
+    }
+    return (unsigned)msginfo_extra_caps(info);
+}
+
 static void do_normal_transfer(struct tcb *sender, struct endpoint *ep, word_t badge,
                                bool can_grant, struct tcb *receiver)
 {
@@ -87,20 +109,14 @@ static void do_normal_transfer(struct tcb *sender, struct endpoint *ep, word_t b
     }
     struct cte *caps[MSG_MAX_EXTRA_CAPS];
     unsigned ncaps = 0;
-    if (can_grant && sbuf) {
-        cap_t root = sender->slots[TCB_CSPACE_SLOT].cap;
-        for (unsigned i = 0; i < msginfo_extra_caps(info); i++) {
-            if (cspace_lookup_slot(root, sbuf[IPCBUF_CAPS_OR_BADGES + i], &caps[i]) !=
-                EXCEPTION_NONE) {
-                ncaps = 0; /* a failed lookup sends no caps at all, as seL4 */
-                break;
-            }
-            ncaps = i + 1;
-        }
+    if (can_grant && sbuf && msginfo_extra_caps(info) != 0) {
+        ncaps = lookup_extra_caps(sender, sbuf, info, caps);
     }
     word_t n = copy_mrs(sender, sbuf, receiver, rbuf, length);
-    word_t unwrapped;
-    word_t extra = transfer_caps(caps, ncaps, ep, receiver, rbuf, &unwrapped);
+    word_t unwrapped = 0, extra = 0;
+    if (ncaps != 0) {
+        extra = transfer_caps(caps, ncaps, ep, receiver, rbuf, &unwrapped);
+    }
     receiver->ctx.regs[MSGINFO_REG] = msginfo_new(msginfo_label(info), unwrapped, extra, n);
     receiver->ctx.regs[BADGE_REG] = badge;
 }
