@@ -264,6 +264,13 @@ void sched_timer_interrupt(void)
     programmed_deadline = 0; /* the SBI timer fired: it must be re-armed */
 }
 
+/* Out of line so that the callers of arm_timer need no stack frame when nothing moved. */
+__attribute__((noinline)) static void rearm_timer(word_t deadline)
+{
+    timer_set_deadline(deadline);
+    programmed_deadline = deadline;
+}
+
 /* The earliest of `deadline` and the release queue's head; the SBI call only when it moved. */
 static inline void arm_timer(word_t deadline)
 {
@@ -274,8 +281,7 @@ static inline void arm_timer(word_t deadline)
         }
     }
     if (deadline != programmed_deadline) {
-        timer_set_deadline(deadline);
-        programmed_deadline = deadline;
+        rearm_timer(deadline);
     }
 }
 
