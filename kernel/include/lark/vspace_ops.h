@@ -3,21 +3,26 @@
 #define LARK_VSPACE_OPS_H
 #include "vspace.h"
 
-/* The root table and ASID of a VSpace cap given as extra cap `capno`: InvalidCapability
- * unless it is a root page table that still owns its ASID; FailedLookup if the ASID is gone. */
+/* The root table of a VSpace cap if it is a root page table that still owns its ASID, else
+ * NULL; vspace_root_error then gives seL4's error for it as extra cap `capno`
+ * (InvalidCapability, or FailedLookup if the ASID is gone). Split so that the check is
+ * inline and a caller returns the error by a tail call, with no stack frame of its own. */
+static inline pte_t *vspace_root_of(cap_t root_cap)
+{
+    if (cap_type(root_cap) != CAP_PAGE_TABLE || !cap_is_mapped(root_cap))
+        return NULL;
+    pte_t *r = asid_lookup(cap_mapped_asid(root_cap));
+    return r == cap_kptr(root_cap) ? r : NULL;
+}
+exception_t vspace_root_error(cap_t root_cap, unsigned capno);
+/* Both in one: the root table and ASID, or the error. */
 static inline exception_t vspace_root_for(cap_t root_cap, unsigned capno, pte_t **root,
                                           word_t *asid)
 {
-    if (cap_type(root_cap) != CAP_PAGE_TABLE || !cap_is_mapped(root_cap))
-        return err_invalid_cap(capno);
+    pte_t *r = vspace_root_of(root_cap);
+    if (!r)
+        return vspace_root_error(root_cap, capno);
     *asid = cap_mapped_asid(root_cap);
-    pte_t *r = asid_lookup(*asid);
-    if (!r) {
-        cur_lookup_fault = (struct lookup_fault){LOOKUP_INVALID_ROOT, 0, 0, 0};
-        return err_failed_lookup(false);
-    }
-    if (r != cap_kptr(root_cap))
-        return err_invalid_cap(capno);
     *root = r;
     return EXCEPTION_NONE;
 }

@@ -4,6 +4,16 @@
 
 void *memset(void *d, int c, size_t n);
 
+exception_t vspace_root_error(cap_t root_cap, unsigned capno)
+{
+    if (cap_type(root_cap) == CAP_PAGE_TABLE && cap_is_mapped(root_cap) &&
+        !asid_lookup(cap_mapped_asid(root_cap))) {
+        cur_lookup_fault = (struct lookup_fault){LOOKUP_INVALID_ROOT, 0, 0, 0};
+        return err_failed_lookup(false);
+    }
+    return err_invalid_cap(capno);
+}
+
 void frame_unmap(cap_t c)
 {
     pte_t *root = asid_lookup(cap_mapped_asid(c));
