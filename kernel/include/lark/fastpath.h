@@ -23,12 +23,19 @@ NORETURN void fastpath_reply_recv(word_t cptr, word_t info, word_t mr0, word_t m
 /* The ASID table changed: VSpaces the fastpath found valid may not be any more. */
 #if LARK_FASTPATH
 void fastpath_vspace_changed(void);
+void fastpath_vspace_fill(struct tcb *t); /* trap.S, when the fastpath misses its caches */
+bool fastpath_sched_refresh(void);
 #else
 static inline void fastpath_vspace_changed(void) {}
 #endif
 
-/* trap.S: restore_user_context for t == ks_cur_thread, passed along */
-NORETURN void restore_user_context_of(struct tcb *t);
+/* invariants.c (-65): what t remembers of its VSpace, when current, is what a lookup gives
+ * (the host tests of invariants.c link no fastpath) */
+#if LARK_FASTPATH && !defined(LARK_HOST)
+bool fastpath_vspace_answer_ok(const struct tcb *t);
+#else
+static inline bool fastpath_vspace_answer_ok(const struct tcb *t) { (void)t; return true; }
+#endif
 
 /* trap.c */
 NORETURN void c_handle_trap(word_t scause, word_t stval);

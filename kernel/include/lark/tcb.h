@@ -86,6 +86,10 @@ struct tcb {
 
     struct fault fault;       /* the fault being delivered / waiting for a reply */
     char name[32];            /* DebugNameThread */
+    /* fastpath.c: the satp its VSpace cap gave, while that slot holds fp_vspace_cap and the
+     * ASID table is as at fp_vspace_epoch (0, as Retype leaves it, is never current) */
+    cap_t fp_vspace_cap;
+    word_t fp_vspace_satp, fp_vspace_epoch;
 };
 _Static_assert(sizeof(struct tcb) <= (1u << 11), "TCB object is 2^11 bytes");
 

@@ -6,6 +6,7 @@
  * bounded, so a corrupted (looping) list is reported instead of hanging the kernel.
  * The first violation is printed with the object's physical address and returned. */
 #include <lark/console.h>
+#include <lark/fastpath.h>
 #include <lark/invariants.h>
 #include <lark/mcs_refill.h>
 #include <lark/sched.h>
@@ -353,6 +354,8 @@ static word_t check_tcb(struct tcb *t)
     CHECK(t->priority < NUM_PRIORITIES && t->mcp < NUM_PRIORITIES, INV_READY_QUEUE,
           "thread priority out of range", t);
     CHECK(!t->sc || t->sc->tcb == t, INV_SC_LINK, "thread's SC names another thread", t);
+    CHECK(fastpath_vspace_answer_ok(t), INV_TCB_SLOT,
+          "the fastpath remembers another VSpace for the thread", t);
     CHECK(!t->bound_notification || t->bound_notification->bound_tcb == t, INV_NTFN_QUEUE,
           "thread's bound notification is bound to another", t);
     CHECK(!t->in_ready_queue || in_ready_queue(t), INV_READY_QUEUE,

@@ -38,6 +38,28 @@ static void fp_numbered_server(kt_thread_t *t)
     }
 }
 
+/* arg0 = endpoint, arg1 = reply, arg2 = a vaddr: answers each request with the word found
+ * there in the VSpace it runs in. */
+static void fp_peek_server(kt_thread_t *t)
+{
+    seL4_Word badge = 0;
+    seL4_Recv(t->arg[0], &badge, t->arg[1]);
+    for (;;) {
+        t->counter++;
+        seL4_SetMR(0, *(volatile seL4_Word *)t->arg[2]);
+        seL4_ReplyRecv(t->arg[0], msg(0, 1), &badge, t->arg[1]);
+    }
+}
+
+/* arg0 = endpoint: calls it for ever, counting the answers. */
+static void fp_call_forever(kt_thread_t *t)
+{
+    for (;;) {
+        seL4_Call(t->arg[0], msg(0, 0));
+        t->counter++;
+    }
+}
+
 /* arg0 = the server thread whose counter it reads once it gets to run. */
 static void fp_bystander(kt_thread_t *t)
 {
@@ -57,6 +79,120 @@ static int fp_make_passive(kt_thread_t *t)
         return -1;
     }
     return 0;
+}
+
+/* A space with a frame holding `marker` at v, the endpoint at 2 and the reply at 3, and t's
+ * IPC buffer when t exists already. */
+static int fp_space_with_marker(kt_space_t *sp, kt_thread_t *t, seL4_Word v, seL4_Word marker,
+                                seL4_CPtr ep, seL4_CPtr reply)
+{
+    seL4_CPtr frame;
+    volatile seL4_Word *page = kt_page_cap(&frame);
+    if (!page || kt_space_new(sp) != 0)
+        return -1;
+    *page = marker;
+    seL4_CPtr f = kt_copy(frame, seL4_AllRights);
+    if (!f || kt_map(f, sp->vspace, v, seL4_ReadWrite, 0) != 0)
+        return -1;
+    if (t) {
+        seL4_CPtr buf = kt_copy(t->ipc_frame, seL4_AllRights);
+        if (!buf || kt_map(buf, sp->vspace, t->ipc_vaddr, seL4_ReadWrite, 0) != 0)
+            return -1;
+    }
+    if (kt_space_give(sp, 2, ep, seL4_AllRights, 0) != 0 ||
+        kt_space_give(sp, 3, reply, seL4_AllRights, 0) != 0)
+        return -1;
+    return 0;
+}
+
+static seL4_Error fp_move_to(kt_thread_t *t, kt_space_t *sp)
+{
+    seL4_Word guard = seL4_CNode_CapData_new(0, seL4_WordBits - sp->cnode_bits).words[0];
+    return seL4_TCB_SetSpace(t->tcb, 0, sp->cnode, guard, sp->vspace, 0);
+}
+
+/* The fastpath remembers a thread's VSpace answer: a new VSpace cap in its TCB, and a change
+ * of the ASID table, must both be seen by the next Call. */
+KTEST(fastpath_call_follows_the_server_into_another_vspace)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    seL4_Word v = kt_vaddr_pages(1);
+    KT_TRUE(v != 0);
+    kt_thread_t *srv = &kt_threads[0];
+    kt_space_t a, b;
+    KT_DO(fp_space_with_marker(&a, NULL, v, 0xaaaa, ep, reply));
+    KT_DO(kt_space_thread_new(&a, srv, fp_peek_server, HI));
+    srv->arg[0] = 2;
+    srv->arg[1] = 3;
+    srv->arg[2] = v;
+    KT_DO(fp_make_passive(srv));
+    for (int n = 0; n < 3; n++) {
+        seL4_Call(ep, msg(0, 0));
+        KT_EQ(seL4_GetMR(0), 0xaaaa);
+    }
+    /* b's ASID changes the ASID table; the server's VSpace cap changes with SetSpace */
+    KT_DO(fp_space_with_marker(&b, srv, v, 0xbbbb, ep, reply));
+    KT_OK(fp_move_to(srv, &b));
+    for (int n = 0; n < 3; n++) {
+        seL4_Call(ep, msg(0, 0));
+        KT_EQ(seL4_GetMR(0), 0xbbbb);
+    }
+    /* and back: what was remembered of a is stale twice over, yet a is still valid */
+    KT_OK(fp_move_to(srv, &a));
+    for (int n = 0; n < 3; n++) {
+        seL4_Call(ep, msg(0, 0));
+        KT_EQ(seL4_GetMR(0), 0xaaaa);
+    }
+    KT_EQ(srv->counter, 9);
+}
+
+/* A caller above the root task that only makes fast Calls still runs out of budget: the root
+ * task gets the CPU back once the caller's SC has used its 1 ms of every 10 ms, in the middle
+ * of a stream of calls that the fastpath serves. */
+KTEST(fastpath_calls_end_when_the_caller_runs_out_of_budget)
+{
+    KT_CAP(ep, new_ep());
+    KT_CAP(reply, new_reply());
+    kt_thread_t *srv = &kt_threads[0], *client = &kt_threads[1];
+    KT_DO(kt_thread_new(srv, fp_echo_server, HI));
+    srv->arg[0] = ep;
+    srv->arg[1] = reply;
+    KT_DO(fp_make_passive(srv));
+    KT_DO(kt_thread_new(client, fp_call_forever, HI));
+    client->arg[0] = ep;
+    KT_OK(seL4_SchedControl_ConfigureFlags(kt_sched_control(), client->sc, 1000, 10000, 0, 0, 0));
+    KT_DO(kt_thread_start(client));
+    /* back here: the client (above us) is out of budget, after many calls */
+    seL4_Word calls = client->counter;
+    KT_TRUE(calls > 10);
+    /* the server answered each of them, and maybe one more whose answer is on its way */
+    KT_TRUE(srv->counter == calls || srv->counter == calls + 1);
+    KT_OK(seL4_TCB_Suspend(client->tcb));
+}
+
+/* MCS endpoint queues are in priority order: a ReplyRecv from a server above the one already
+ * waiting puts it in front (the fastpath leaves this insertion to the slowpath). */
+KTEST(fastpath_replyrecv_of_a_higher_server_queues_it_in_front)
+{
+    KT_CAP(ep, new_ep());
+    kt_thread_t *s[2] = {&kt_threads[0], &kt_threads[1]};
+    fp_served = 0;
+    for (int i = 0; i < 2; i++) {
+        KT_CAP(reply, new_reply());
+        KT_DO(kt_thread_new(s[i], fp_numbered_server, HI + (seL4_Word)i));
+        s[i]->arg[0] = ep;
+        s[i]->arg[1] = reply;
+        s[i]->arg[2] = (seL4_Word)i;
+        KT_DO(fp_make_passive(s[i]));
+    }
+    for (int n = 0; n < 4; n++) {
+        seL4_Call(ep, msg(0, 0));
+        KT_EQ(seL4_GetMR(0), 1);
+    }
+    KT_EQ(fp_served, 4);
+    KT_EQ(s[0]->counter, 0);
+    KT_EQ(s[1]->counter, 4);
 }
 
 KTEST(fastpath_call_without_grant_gives_no_reply_and_no_sc)

@@ -57,6 +57,7 @@ kernel_trap_entry:
      * tries the IPC fastpath (fastpath.h) first, cheapest test first so that other traps pay
      * little: the user's a0..a6 stay live, a7 becomes the TCB; the fastpath continues with
      * c_handle_trap when it cannot help. */
+fastpath_dispatch:
     addi t0, a7, 2 /* SYS_REPLY_RECV -> 0, SYS_CALL -> 1 */
     sltiu t1, t0, 2
     beqz t1, 1f
@@ -71,6 +72,11 @@ kernel_trap_entry:
     tail fastpath_reply_recv
 2:  tail fastpath_call
 1:
+    /* every other trap, and a Call/ReplyRecv the fastpath leaves, forgets its scheduler
+     * cache (fastpath.c: fp_sched.limit = 0) before the slowpath may change what it holds */
+    .globl fastpath_fallback
+fastpath_fallback:
+    sd zero, fp_sched, t0
 #endif
     csrr a0, scause
     csrr a1, stval
@@ -83,19 +89,42 @@ kernel_mode_trap:
     csrr a2, sepc
     tail kernel_trap_panic
 
+#if LARK_FASTPATH
+    /* the fastpath found a0's VSpace not cached: cache it, then the slowpath does the call */
+    .globl fastpath_vspace_miss
+fastpath_vspace_miss:
+    call fastpath_vspace_fill
+    j fastpath_fallback
+
+    /* the fastpath's scheduler cache did not answer: refresh it; when the checks hold, enter
+     * again with the syscall's registers (nothing was changed), else take the slowpath */
+    .globl fastpath_sched_miss
+fastpath_sched_miss:
+    call fastpath_sched_refresh
+    beqz a0, fastpath_fallback
+    ld t6, ks_cur_thread
+    ld a0, 9*REGBYTES(t6)
+    ld a1, 10*REGBYTES(t6)
+    ld a2, 11*REGBYTES(t6)
+    ld a3, 12*REGBYTES(t6)
+    ld a4, 13*REGBYTES(t6)
+    ld a5, 14*REGBYTES(t6)
+    ld a6, 15*REGBYTES(t6)
+    ld a7, 16*REGBYTES(t6)
+    j fastpath_dispatch
+#endif
+
     .globl restore_user_context
 restore_user_context:
-    la t0, ks_cur_thread
-    ld a0, 0(t0)
-    /* restore_user_context_of(t), t == ks_cur_thread already in a0 (the fastpath) */
-    .globl restore_user_context_of
-restore_user_context_of:
-    mv t6, a0
-    csrw sscratch, t6
+    ld t6, ks_cur_thread
     ld t0, REG_PC*REGBYTES(t6)
     csrw sepc, t0
     ld t0, REG_SSTATUS*REGBYTES(t6)
     csrw sstatus, t0
+    /* the fastpath jumps here with t6 = ks_cur_thread, sepc and sstatus written */
+    .globl fastpath_restore
+fastpath_restore:
+    csrw sscratch, t6
     ld x1, 0*REGBYTES(t6)
     ld x2, 1*REGBYTES(t6)
     ld x3, 2*REGBYTES(t6)
