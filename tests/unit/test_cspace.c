@@ -175,6 +175,45 @@ static void full_word_guard(void **state)
     free(t);
 }
 
+/* The inline one-CNode case of cspace_lookup_slot must answer exactly as the walk: same
+ * slot on success, same error and lookup fault on a mismatch, for every shape of CNode
+ * (full-width ones take the inline case, the others the walk). */
+static void inline_lookup_agrees_with_walk(void **state)
+{
+    (void)state;
+    static const unsigned shapes[][2] = {{4, 60}, {1, 63}, {8, 56}, {12, 52}, {4, 0}, {4, 50}};
+    static const word_t guards[] = {0, 1, 0x5, 0xabc};
+    for (unsigned s = 0; s < ARRAY_SIZE(shapes); s++) {
+        unsigned radix = shapes[s][0], gsize = shapes[s][1];
+        struct cte *n = new_cnode(radix);
+        for (unsigned g = 0; g < ARRAY_SIZE(guards); g++) {
+            word_t guard = guards[g] & MASK(gsize);
+            cap_t root = cnode_cap(n, radix, gsize, guard);
+            word_t base = guard << radix;
+            const word_t cptrs[] = {0, 1, 3, base, base | 1, base | MASK(radix), base + BIT(radix),
+                                    BIT(63) | base, ~0ULL, base ^ BIT(radix + 1)};
+            for (unsigned c = 0; c < ARRAY_SIZE(cptrs); c++) {
+                struct cte *fast = NULL, *walk = NULL;
+                cur_lookup_fault = (struct lookup_fault){0};
+                exception_t e1 = cspace_lookup_slot(root, cptrs[c], &fast);
+                struct lookup_fault f1 = cur_lookup_fault;
+                cur_lookup_fault = (struct lookup_fault){0};
+                exception_t e2 = cspace_lookup_slot_walk(root, cptrs[c], &walk);
+                assert_int_equal(e1, e2);
+                if (e1 == EXCEPTION_NONE) {
+                    assert_ptr_equal(fast, walk);
+                } else {
+                    assert_int_equal(f1.type, cur_lookup_fault.type);
+                    assert_int_equal(f1.bits_left, cur_lookup_fault.bits_left);
+                    assert_int_equal(f1.bits_found, cur_lookup_fault.bits_found);
+                    assert_int_equal(f1.guard_found, cur_lookup_fault.guard_found);
+                }
+            }
+        }
+        free(n);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +226,7 @@ int main(void)
         cmocka_unit_test(guard_mismatch_at_second_level),
         cmocka_unit_test(lookup_for_cnode_op_checks_in_order),
         cmocka_unit_test(full_word_guard),
+        cmocka_unit_test(inline_lookup_agrees_with_walk),
     };
     return cmocka_run_group_tests_name("cspace", tests, NULL, NULL);
 }

@@ -18,7 +18,20 @@ exception_t cspace_lookup_slot_exact(cap_t root, cptr_t cptr, unsigned depth,
                                      struct cte **slot);
 /* Lookup a cap by cptr in a thread's CSpace with depth 64 (syscall cptrs, extra caps):
  * stops at the first non-CNode cap (seL4 lookupCap semantics). */
-exception_t cspace_lookup_slot(cap_t root, cptr_t cptr, struct cte **slot);
+exception_t cspace_lookup_slot_walk(cap_t root, cptr_t cptr, struct cte **slot);
+static inline exception_t cspace_lookup_slot(cap_t root, cptr_t cptr, struct cte **slot)
+{
+    /* Every syscall looks up at least one cap, nearly always in a CSpace of one CNode whose
+     * guard and radix take all 64 bits: that case in a few instructions, inline. The walk
+     * answers everything else, mismatches included (it records the lookup fault). */
+    unsigned radix = cap_cnode_radix(root), gbits = cap_cnode_guard_size(root);
+    if (cap_type(root) == CAP_CNODE && radix + gbits == WORD_BITS &&
+        (cptr >> radix) == cap_cnode_guard(root)) {
+        *slot = (struct cte *)cap_kptr(root) + (cptr & MASK(radix));
+        return EXCEPTION_NONE;
+    }
+    return cspace_lookup_slot_walk(root, cptr, slot);
+}
 
 /* seL4 lookupSlotForCNodeOp: the checks every CNode/Retype/IRQ destination goes through.
  * root not a CNode or bits left over: FailedLookup(is_source) with the lookup fault;

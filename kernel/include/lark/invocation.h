@@ -18,10 +18,21 @@ struct invocation {
     word_t result_len;        /* MRs put by inv_set_result */
 };
 
-/* Message register i of the invocation (0 if i >= length: callers check length first). */
-word_t inv_arg(const struct invocation *inv, unsigned i);
+/* Message register i of the invocation (0 if i >= length: callers check length first).
+ * Inline: every decoder reads its arguments through these, most of them in registers. */
+static inline word_t inv_arg(const struct invocation *inv, unsigned i)
+{
+    if (i >= inv->length)
+        return 0;
+    if (i < MSG_REGISTERS_IN_CPU)
+        return inv->thread->ctx.regs[MR_REG(i)];
+    return inv->ipcbuf ? inv->ipcbuf[IPCBUF_MSG + i] : 0;
+}
 /* Extra cap i (slot), or NULL if absent. */
-struct cte *inv_extra_cap(const struct invocation *inv, unsigned i);
+static inline struct cte *inv_extra_cap(const struct invocation *inv, unsigned i)
+{
+    return i < inv->extra_count ? inv->extra[i] : NULL;
+}
 /* Result MR i of a successful invocation (sets result_len to at least i + 1). */
 void inv_set_result(struct invocation *inv, unsigned i, word_t v);
 

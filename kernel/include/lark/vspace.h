@@ -31,10 +31,34 @@ static inline unsigned pt_index(vaddr_t va, unsigned level) /* level 2 = root */
 struct asid_pool { pte_t *vspace[1 << ASID_POOL_INDEX_BITS]; }; /* kernel ptrs to roots */
 extern struct asid_pool *ks_asid_table[1 << ASID_HIGH_BITS];
 
-/* Find the VSpace root for an ASID (NULL if none). */
-pte_t *asid_lookup(word_t asid);
+/* Find the VSpace root for an ASID (NULL if none). Inline, as the next one: every Map,
+ * Unmap and VSpace check does both, and the invocations they sit in then need no call. */
+static inline pte_t *asid_lookup(word_t asid)
+{
+    if (asid == 0 || asid >= BIT(ASID_BITS))
+        return NULL;
+    struct asid_pool *pool = ks_asid_table[asid >> ASID_POOL_INDEX_BITS];
+    return pool ? pool->vspace[asid & MASK(ASID_POOL_INDEX_BITS)] : NULL;
+}
 /* Walk to the slot for `va` at the deepest existing level; *level is 2, 1 or 0. */
-pte_t *vspace_lookup_slot(pte_t *root, vaddr_t va, unsigned *level);
+static inline bool pte_is_table(pte_t p) { return (p & PTE_V) && !pte_is_leaf(p); }
+static inline pte_t *pte_next_table(pte_t p) { return paddr_to_kptr(pte_paddr(p)); }
+static inline pte_t *vspace_lookup_slot(pte_t *root, vaddr_t va, unsigned *level)
+{
+    /* the three Sv39 levels spelt out: constant shifts, no loop counter */
+    pte_t *slot = &root[pt_index(va, 2)];
+    if (!pte_is_table(*slot)) {
+        *level = 2;
+        return slot;
+    }
+    slot = &pte_next_table(*slot)[pt_index(va, 1)];
+    if (!pte_is_table(*slot)) {
+        *level = 1;
+        return slot;
+    }
+    *level = 0;
+    return &pte_next_table(*slot)[pt_index(va, 0)];
+}
 /* Switch satp to the thread's VSpace (or the kernel's if it has none). */
 struct tcb;
 void vspace_activate(struct tcb *t);

@@ -55,7 +55,7 @@ exception_t cspace_lookup_slot_exact(cap_t root, cptr_t cptr, unsigned depth,
     return EXCEPTION_NONE;
 }
 
-exception_t cspace_lookup_slot(cap_t root, cptr_t cptr, struct cte **slot)
+exception_t cspace_lookup_slot_walk(cap_t root, cptr_t cptr, struct cte **slot)
 {
     unsigned left;
     return cspace_resolve(root, cptr, WORD_BITS, slot, &left);

@@ -7,20 +7,6 @@
 #include <lark/untyped.h>
 #include <lark/vspace.h>
 
-word_t inv_arg(const struct invocation *inv, unsigned i)
-{
-    if (i >= inv->length)
-        return 0;
-    if (i < MSG_REGISTERS_IN_CPU)
-        return inv->thread->ctx.regs[MR_REG(i)];
-    return inv->ipcbuf ? inv->ipcbuf[IPCBUF_MSG + i] : 0;
-}
-
-struct cte *inv_extra_cap(const struct invocation *inv, unsigned i)
-{
-    return i < inv->extra_count ? inv->extra[i] : NULL;
-}
-
 void inv_set_result(struct invocation *inv, unsigned i, word_t v)
 {
     /* seL4 hands results only to a Call (ReadRegisters, GetAddress, SetFlags check `call`):

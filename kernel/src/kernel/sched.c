@@ -2,6 +2,7 @@
  * contexts charged on every kernel entry, the release queue for threads waiting for their
  * next refill, and the SBI timer programmed for the earliest of budget end and release. */
 #include <lark/arch/machine.h>
+#include <lark/arch/riscv.h>
 #include <lark/fault.h>
 #include <lark/mcs_refill.h>
 #include <lark/sched.h>
@@ -16,6 +17,19 @@ word_t ks_consumed;
 struct ready_queues ks_ready;
 struct tcb *ks_release_head;
 static word_t programmed_deadline;
+
+/* The budget left in the running SC's head refill, and the release time of the release
+ * queue's head: refill_capacity / relq_key without the calls, for the exit of every entry. */
+static inline word_t head_capacity(const struct sched_context *sc, word_t usage)
+{
+    word_t amount = sc->refills[sc->refill_head].amount;
+    return usage >= amount ? 0 : amount - usage;
+}
+static inline word_t release_head_time(void)
+{
+    const struct sched_context *sc = ks_release_head->sc;
+    return sc->refills[sc->refill_head].release;
+}
 
 void sched_init(void)
 {
@@ -217,7 +231,7 @@ void sched_charge_budget(word_t consumed, bool can_timeout_fault)
 
 void sched_update_timestamp(void)
 {
-    word_t now = timer_now();
+    word_t now = rdtime(); /* timer_now() without the call: every kernel entry reads it */
     ks_consumed += now - ks_cur_time;
     ks_cur_time = now;
 }
@@ -226,7 +240,7 @@ static bool budget_left(void)
 {
     struct sched_context *sc = ks_cur_sc;
     return !sc || !sc_is_active(sc) || !ks_cur_thread ||
-           refill_capacity(sc, ks_consumed) >= refill_min_budget;
+           head_capacity(sc, ks_consumed) >= refill_min_budget;
 }
 
 bool sched_check_budget(void)
@@ -250,23 +264,35 @@ void sched_timer_interrupt(void)
     programmed_deadline = 0; /* the SBI timer fired: it must be re-armed */
 }
 
-void sched_program_timer(void)
+/* Out of line so that the callers of arm_timer need no stack frame when nothing moved. */
+__attribute__((noinline)) static void rearm_timer(word_t deadline)
 {
-    word_t deadline = ~0ULL;
-    struct sched_context *sc = ks_cur_sc;
-    if (sc && sc_is_active(sc) && ks_cur_thread) {
-        deadline = ks_cur_time + refill_capacity(sc, ks_consumed);
-    }
+    timer_set_deadline(deadline);
+    programmed_deadline = deadline;
+}
+
+/* The earliest of `deadline` and the release queue's head; the SBI call only when it moved. */
+static inline void arm_timer(word_t deadline)
+{
     if (ks_release_head) {
-        word_t r = relq_key(ks_release_head);
+        word_t r = release_head_time();
         if (r < deadline) {
             deadline = r;
         }
     }
     if (deadline != programmed_deadline) {
-        timer_set_deadline(deadline);
-        programmed_deadline = deadline;
+        rearm_timer(deadline);
     }
+}
+
+void sched_program_timer(void)
+{
+    word_t deadline = ~0ULL;
+    struct sched_context *sc = ks_cur_sc;
+    if (sc && sc_is_active(sc) && ks_cur_thread) {
+        deadline = ks_cur_time + head_capacity(sc, ks_consumed);
+    }
+    arm_timer(deadline);
 }
 
 /* A thread set to restart re-executes the instruction at FAULT_IP (its syscall). */
@@ -281,7 +307,9 @@ static void activate_thread(struct tcb *t)
     }
 }
 
-void schedule(void)
+/* Everything schedule() may have to do: its own function, so that the usual exit below
+ * needs no stack frame. */
+__attribute__((noinline)) static void schedule_general(void)
 {
     awaken();
     struct tcb *cur = ks_cur_thread;
@@ -324,6 +352,22 @@ void schedule(void)
     }
     activate_thread(t);
     sched_program_timer();
+}
+
+void schedule(void)
+{
+    struct tcb *self = ks_cur_thread;
+    struct sched_context *sc = ks_cur_sc;
+    /* The usual exit of a syscall that woke, blocked and preempted nobody: the same thread
+     * runs on (schedulable, nothing to activate) on the same SC and no release is due, so
+     * schedule_general() would only re-arm the timer. */
+    if (ks_sched_action == SCHED_ACTION_RESUME && self && self->state == TS_RUNNING && sc &&
+        self->sc == sc && sc_is_active(sc) && !self->in_release_queue && !self->yield_to &&
+        (!ks_release_head || release_head_time() > ks_cur_time + refill_kernel_wcet)) {
+        arm_timer(ks_cur_time + head_capacity(sc, ks_consumed));
+        return;
+    }
+    schedule_general();
 }
 
 void sched_yield(void)

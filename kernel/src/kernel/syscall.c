@@ -41,9 +41,9 @@ static unsigned put_lookup_fault(struct tcb *t, word_t *buf, unsigned first)
 }
 
 /* Reply to a Call on a kernel object with the error in the label (abi.md section 5). */
-static void reply_error(struct tcb *t, word_t *buf)
+static void reply_error(struct tcb *t)
 {
-    buf = buf ? tcb_ipc_buffer_for_receive(t) : NULL; /* replies need a writable buffer */
+    word_t *buf = tcb_ipc_buffer_for_receive(t); /* replies need a writable buffer */
     const struct syscall_error *e = &cur_syscall_error;
     unsigned n = 0;
     switch (e->type) {
@@ -71,6 +71,13 @@ static void cap_fault(struct tcb *t, cptr_t cptr, bool in_recv)
 }
 
 static cap_t cspace_root(struct tcb *t) { return t->slots[TCB_CSPACE_SLOT].cap; }
+
+/* The caps invoke_cap hands to the IPC path rather than to a decoder. */
+static bool is_ipc_cap(cap_t c)
+{
+    word_t type = cap_type(c);
+    return type == CAP_ENDPOINT || type == CAP_NOTIFICATION || type == CAP_REPLY;
+}
 
 /* seL4 decodeInvocation for the caps used through the IPC syscalls; everything else goes
  * to the object decoders. A send through an endpoint or notification cap without the Write
@@ -110,16 +117,30 @@ static exception_t handle_invocation(bool is_call, bool blocking, bool can_donat
             cap_fault(t, cptr, false);
         return EXCEPTION_NONE;
     }
-    struct invocation inv = {.thread = t, .label = msginfo_label(info), .cap = slot->cap,
-                             .slot = slot, .ipcbuf = tcb_ipc_buffer_kptr(t),
-                             .is_call = is_call};
+    /* field by field: a designated initialiser would zero extra[] too, which is only read
+     * below extra_count */
+    struct invocation inv;
+    inv.thread = t;
+    inv.label = msginfo_label(info);
+    inv.cap = slot->cap;
+    inv.slot = slot;
+    /* the buffer only matters for extra caps and for decoder arguments past MR3: most
+     * invocations skip its lookup, and so does a send through an endpoint, notification or
+     * reply cap (the IPC path finds the sender's buffer itself) */
+    unsigned extra_caps = msginfo_extra_caps(info);
+    inv.ipcbuf = NULL;
+    inv.extra_count = 0;
+    inv.is_call = is_call;
+    inv.result_len = 0;
     inv.length = msginfo_length(info);
     if (inv.length > MSG_MAX_LENGTH)
         inv.length = MSG_MAX_LENGTH;
+    if (extra_caps || (inv.length > MSG_REGISTERS_IN_CPU && !is_ipc_cap(inv.cap)))
+        inv.ipcbuf = tcb_ipc_buffer_kptr(t);
     if (!inv.ipcbuf && inv.length > MSG_REGISTERS_IN_CPU)
         inv.length = MSG_REGISTERS_IN_CPU;
     if (inv.ipcbuf) {
-        for (unsigned i = 0; i < msginfo_extra_caps(info); i++) {
+        for (unsigned i = 0; i < extra_caps; i++) {
             cptr_t c = inv.ipcbuf[IPCBUF_CAPS_OR_BADGES + i];
             if (cspace_lookup_slot(cspace_root(t), c, &inv.extra[i]) != EXCEPTION_NONE) {
                 if (blocking)
@@ -144,7 +165,7 @@ static exception_t handle_invocation(bool is_call, bool blocking, bool can_donat
     if (is_call && t->state == TS_RUNNING && !sent) {
         *reg(t, BADGE_REG) = 0;
         if (e == EXCEPTION_SYSCALL_ERROR)
-            reply_error(t, inv.ipcbuf);
+            reply_error(t);
         else
             *reg(t, MSGINFO_REG) = msginfo_new(0, 0, 0, inv.result_len);
     }

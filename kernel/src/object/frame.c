@@ -24,17 +24,18 @@ static unsigned mask_vm(unsigned vm, word_t rights)
     return VM_KERNEL_ONLY;
 }
 
-static exception_t frame_map(struct invocation *inv)
+/* seL4 decodeRISCVFrameInvocation, Map: every check in seL4 order; no call on success */
+__attribute__((noinline)) static exception_t frame_map(struct invocation *inv)
 {
     if (inv->length < 3 || !inv_extra_cap(inv, 0))
         return err_truncated_message();
     vaddr_t va = inv_arg(inv, 0);
     word_t rights = inv_arg(inv, 1), attr = inv_arg(inv, 2);
-    pte_t *root;
-    word_t asid;
-    exception_t e = vspace_root_for(inv_extra_cap(inv, 0)->cap, 1, &root, &asid);
-    if (e != EXCEPTION_NONE)
-        return e;
+    cap_t vspace = inv_extra_cap(inv, 0)->cap;
+    pte_t *root = vspace_root_of(vspace);
+    if (!root)
+        return vspace_root_error(vspace, 1);
+    word_t asid = cap_mapped_asid(vspace);
     cap_t c = inv->cap;
     unsigned bits = frame_size_bits(cap_frame_size(c));
     /* seL4's check, wrap-around included: the last byte must lie below seL4_UserTop */
@@ -66,21 +67,28 @@ static exception_t frame_map(struct invocation *inv)
     return EXCEPTION_NONE;
 }
 
+__attribute__((noinline)) static exception_t frame_unmap_invocation(struct invocation *inv)
+{
+    if (cap_is_mapped(inv->cap)) {
+        frame_unmap(inv->cap);
+        inv->slot->cap = cap_with_mapping(inv->cap, 0, 0);
+    }
+    return EXCEPTION_NONE;
+}
+
+__attribute__((noinline)) static exception_t frame_get_address(struct invocation *inv)
+{
+    inv_set_result(inv, 0, cap_ptr(inv->cap));
+    return EXCEPTION_NONE;
+}
+
+/* Only tail calls: the dispatch itself needs no stack frame. */
 exception_t decode_frame_invocation(struct invocation *inv)
 {
     switch (inv->label) {
-    case RISCV_PAGE_MAP:
-        return frame_map(inv);
-    case RISCV_PAGE_UNMAP:
-        if (cap_is_mapped(inv->cap)) {
-            frame_unmap(inv->cap);
-            inv->slot->cap = cap_with_mapping(inv->cap, 0, 0);
-        }
-        return EXCEPTION_NONE;
-    case RISCV_PAGE_GET_ADDRESS:
-        inv_set_result(inv, 0, cap_ptr(inv->cap));
-        return EXCEPTION_NONE;
-    default:
-        return err_illegal_operation();
+    case RISCV_PAGE_MAP: return frame_map(inv);
+    case RISCV_PAGE_UNMAP: return frame_unmap_invocation(inv);
+    case RISCV_PAGE_GET_ADDRESS: return frame_get_address(inv);
+    default: return err_illegal_operation();
     }
 }

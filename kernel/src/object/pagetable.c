@@ -17,8 +17,8 @@ static exception_t pt_map(struct invocation *inv)
         return err_invalid_cap(1);
     if (va >= USER_TOP)
         return err_invalid_argument(0);
-    pte_t *root;
-    word_t asid;
+    pte_t *root = NULL;
+    word_t asid = 0;
     exception_t e = vspace_root_for(vs, 1, &root, &asid);
     if (e != EXCEPTION_NONE)
         return e;

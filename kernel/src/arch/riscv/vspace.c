@@ -12,27 +12,6 @@ void vspace_copy_kernel_mappings(pte_t *root)
         root[i] = kernel_root_pt[i];
 }
 
-pte_t *asid_lookup(word_t asid)
-{
-    if (asid == 0 || asid >= BIT(ASID_BITS))
-        return NULL;
-    struct asid_pool *pool = ks_asid_table[asid >> ASID_POOL_INDEX_BITS];
-    return pool ? pool->vspace[asid & MASK(ASID_POOL_INDEX_BITS)] : NULL;
-}
-
-pte_t *vspace_lookup_slot(pte_t *root, vaddr_t va, unsigned *level)
-{
-    pte_t *table = root;
-    for (unsigned lvl = 2;; lvl--) {
-        pte_t *slot = &table[pt_index(va, lvl)];
-        if (lvl == 0 || !(*slot & PTE_V) || pte_is_leaf(*slot)) {
-            *level = lvl;
-            return slot;
-        }
-        table = paddr_to_kptr(pte_paddr(*slot));
-    }
-}
-
 /* The VSpace root of a thread if its VSpace cap is a root page table that still owns its
  * ASID, else NULL (then the thread runs on the kernel's table and faults on any access). */
 static pte_t *thread_vspace(struct tcb *t, word_t *asid)

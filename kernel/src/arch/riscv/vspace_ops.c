@@ -4,23 +4,15 @@
 
 void *memset(void *d, int c, size_t n);
 
-exception_t vspace_root_for(cap_t root_cap, unsigned capno, pte_t **root, word_t *asid)
+exception_t vspace_root_error(cap_t root_cap, unsigned capno)
 {
-    if (cap_type(root_cap) != CAP_PAGE_TABLE || !cap_is_mapped(root_cap))
-        return err_invalid_cap(capno);
-    *asid = cap_mapped_asid(root_cap);
-    pte_t *r = asid_lookup(*asid);
-    if (!r) {
+    if (cap_type(root_cap) == CAP_PAGE_TABLE && cap_is_mapped(root_cap) &&
+        !asid_lookup(cap_mapped_asid(root_cap))) {
         cur_lookup_fault = (struct lookup_fault){LOOKUP_INVALID_ROOT, 0, 0, 0};
         return err_failed_lookup(false);
     }
-    if (r != cap_kptr(root_cap))
-        return err_invalid_cap(capno);
-    *root = r;
-    return EXCEPTION_NONE;
+    return err_invalid_cap(capno);
 }
-
-unsigned level_bits(unsigned level) { return PAGE_BITS + 9 * level; }
 
 void frame_unmap(cap_t c)
 {
