@@ -81,6 +81,17 @@ static int fp_make_passive(kt_thread_t *t)
     return 0;
 }
 
+/* t, in the root task's space at HI, echoes on ep with reply and has no SC of its own. */
+static int fp_passive_echo_server(kt_thread_t *t, seL4_CPtr ep, seL4_CPtr reply)
+{
+    if (kt_thread_new(t, fp_echo_server, HI) != 0) {
+        return -1;
+    }
+    t->arg[0] = ep;
+    t->arg[1] = reply;
+    return fp_make_passive(t);
+}
+
 /* A space with a frame holding `marker` at v, the endpoint at 2 and the reply at 3, and t's
  * IPC buffer when t exists already. */
 static int fp_space_with_marker(kt_space_t *sp, kt_thread_t *t, seL4_Word v, seL4_Word marker,
@@ -155,10 +166,7 @@ KTEST(fastpath_calls_end_when_the_caller_runs_out_of_budget)
     KT_CAP(ep, new_ep());
     KT_CAP(reply, new_reply());
     kt_thread_t *srv = &kt_threads[0], *client = &kt_threads[1];
-    KT_DO(kt_thread_new(srv, fp_echo_server, HI));
-    srv->arg[0] = ep;
-    srv->arg[1] = reply;
-    KT_DO(fp_make_passive(srv));
+    KT_DO(fp_passive_echo_server(srv, ep, reply));
     KT_DO(kt_thread_new(client, fp_call_forever, HI));
     client->arg[0] = ep;
     KT_OK(seL4_SchedControl_ConfigureFlags(kt_sched_control(), client->sc, 1000, 10000, 0, 0, 0));
@@ -202,10 +210,7 @@ KTEST(fastpath_call_without_grant_gives_no_reply_and_no_sc)
     KT_CAP(spare, spare_sc());
     KT_CAP(write_only, kt_mint(ep, seL4_CapRights_new(0, 0, 0, 1), 0x21));
     kt_thread_t *srv = &kt_threads[0], *client = &kt_threads[1];
-    KT_DO(kt_thread_new(srv, fp_echo_server, HI));
-    srv->arg[0] = ep;
-    srv->arg[1] = reply;
-    KT_DO(fp_make_passive(srv));
+    KT_DO(fp_passive_echo_server(srv, ep, reply));
     KT_DO(kt_thread_new(client, call_once, HI));
     client->arg[0] = write_only;
     client->arg[2] = 0x22;
@@ -229,10 +234,7 @@ KTEST(fastpath_call_lets_a_higher_priority_ready_thread_run_first)
     KT_CAP(ep, new_ep());
     KT_CAP(reply, new_reply());
     kt_thread_t *srv = &kt_threads[0], *by = &kt_threads[1];
-    KT_DO(kt_thread_new(srv, fp_echo_server, HI));
-    srv->arg[0] = ep;
-    srv->arg[1] = reply;
-    KT_DO(fp_make_passive(srv));
+    KT_DO(fp_passive_echo_server(srv, ep, reply));
     KT_OK(seL4_TCB_SetPriority(srv->tcb, seL4_CapInitThreadTCB, KT_PRIO - 20));
     /* ready below the root task, above the server */
     KT_DO(kt_thread_new(by, fp_bystander, KT_PRIO - 10));
