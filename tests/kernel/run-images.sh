@@ -42,10 +42,10 @@ run_set() {
       continue
     fi
     log=$logdir/$area.log
-    # The bounded-preemption test resets a 64 MiB untyped: with 128 MiB of RAM the largest
-    # untyped the root task gets is 32 MiB, so that image alone boots with 256 MiB.
-    mem=128M
-    [ "$area" = preempt ] && mem=256M
+    # An image that needs more guest RAM than 128 MiB says so in its source, on a line
+    # `/* kt-guest-ram: 256M */` (test_preempt.c: its 64 MiB untyped needs a 256 MiB guest).
+    mem=$(sed -nE 's|^/\* kt-guest-ram: ([0-9]+[MG]) \*/$|\1|p' "$here/src/test_$area.c" | head -n 1)
+    mem=${mem:-128M}
     bash "$top/scripts/qemu-run.sh" --timeout "$timeout_s" --icount --mem "$mem" "$imgdir/kernel-tests-$area.img" 2>&1 \
       | tr -d '\r' > "$log"
     rc=${PIPESTATUS[0]}

@@ -7,6 +7,10 @@
  * counts retired instructions (the images run under -icount shift=0). */
 #include "kt.h"
 
+/* With 128 MiB of RAM the largest untyped the root task gets is 32 MiB; the 64 MiB reset
+ * needs a bigger guest (tests/kernel/run-images.sh reads this line): */
+/* kt-guest-ram: 256M */
+
 #define TICKER_PRIO (KT_PRIO + 10)
 /* Twice the kernel's minimum: with exactly the minimum, any use leaves less than the minimum
  * and every syscall of the thread is restarted for lack of budget (as in seL4). */
