@@ -92,6 +92,25 @@ static int fp_passive_echo_server(kt_thread_t *t, seL4_CPtr ep, seL4_CPtr reply)
     return fp_make_passive(t);
 }
 
+/* s[0] and s[1] number themselves 0 and 1 and serve ep passively, at HI and HI + step. */
+static int fp_two_numbered_servers(kt_thread_t *s[2], seL4_CPtr ep, seL4_Word step)
+{
+    fp_served = 0;
+    for (int i = 0; i < 2; i++) {
+        seL4_CPtr reply = new_reply();
+        if (reply == 0 || kt_thread_new(s[i], fp_numbered_server, HI + step * (seL4_Word)i) != 0) {
+            return -1;
+        }
+        s[i]->arg[0] = ep;
+        s[i]->arg[1] = reply;
+        s[i]->arg[2] = (seL4_Word)i;
+        if (fp_make_passive(s[i]) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* A space with a frame holding `marker` at v, the endpoint at 2 and the reply at 3, and t's
  * IPC buffer when t exists already. */
 static int fp_space_with_marker(kt_space_t *sp, kt_thread_t *t, seL4_Word v, seL4_Word marker,
@@ -185,15 +204,7 @@ KTEST(fastpath_replyrecv_of_a_higher_server_queues_it_in_front)
 {
     KT_CAP(ep, new_ep());
     kt_thread_t *s[2] = {&kt_threads[0], &kt_threads[1]};
-    fp_served = 0;
-    for (int i = 0; i < 2; i++) {
-        KT_CAP(reply, new_reply());
-        KT_DO(kt_thread_new(s[i], fp_numbered_server, HI + (seL4_Word)i));
-        s[i]->arg[0] = ep;
-        s[i]->arg[1] = reply;
-        s[i]->arg[2] = (seL4_Word)i;
-        KT_DO(fp_make_passive(s[i]));
-    }
+    KT_DO(fp_two_numbered_servers(s, ep, 1));
     for (int n = 0; n < 4; n++) {
         seL4_Call(ep, msg(0, 0));
         KT_EQ(seL4_GetMR(0), 1);
@@ -255,15 +266,7 @@ KTEST(fastpath_replyrecv_queues_the_server_behind_its_peers)
 {
     KT_CAP(ep, new_ep());
     kt_thread_t *s[2] = {&kt_threads[0], &kt_threads[1]};
-    fp_served = 0;
-    for (int i = 0; i < 2; i++) {
-        KT_CAP(reply, new_reply());
-        KT_DO(kt_thread_new(s[i], fp_numbered_server, HI));
-        s[i]->arg[0] = ep;
-        s[i]->arg[1] = reply;
-        s[i]->arg[2] = (seL4_Word)i;
-        KT_DO(fp_make_passive(s[i]));
-    }
+    KT_DO(fp_two_numbered_servers(s, ep, 0));
     /* FIFO among equal priorities: each server waits again behind the other */
     for (int n = 0; n < 4; n++) {
         seL4_Call(ep, msg(0, 0));
