@@ -26,7 +26,8 @@ static inline bool sc_is_active(const struct sched_context *sc) { return sc->ref
 static inline word_t refill_absolute_max(unsigned bits) { return SC_REFILLS_FOR_BITS(bits); }
 
 word_t refill_count(const struct sched_context *sc);
-struct refill *refill_head(struct sched_context *sc);
+/* Inline: the exit of every kernel entry reads the head refill (sched.c). */
+static inline struct refill *refill_head(struct sched_context *sc) { return &sc->refills[sc->refill_head]; }
 struct refill *refill_tail(struct sched_context *sc);
 /* The i-th refill from the head (0 = head). */
 struct refill *refill_at(struct sched_context *sc, word_t i);
@@ -40,7 +41,11 @@ void refill_update(struct sched_context *sc, word_t max_refills, word_t budget, 
                    word_t now);
 bool refill_ready(struct sched_context *sc, word_t now);
 /* Budget left in the head refill after `usage` ticks (0 if usage exceeds it). */
-word_t refill_capacity(struct sched_context *sc, word_t usage);
+static inline word_t refill_capacity(struct sched_context *sc, word_t usage)
+{
+    word_t amount = refill_head(sc)->amount;
+    return usage >= amount ? 0 : amount - usage;
+}
 bool refill_sufficient(struct sched_context *sc, word_t usage);
 /* Charge `usage` ticks to a sporadic SC: consumed budget comes back one period after it was
  * released (split of the head, merge into the tail when full). */

@@ -5,6 +5,7 @@
 #ifndef LARK_SCHED_QUEUE_H
 #define LARK_SCHED_QUEUE_H
 #include "objects.h"
+#include "mcs_refill.h"
 
 struct ready_bitmap {
     word_t l1;                          /* bit i: l2[i] non-zero */
@@ -24,7 +25,8 @@ void rq_dequeue(struct ready_queues *rq, struct tcb *t);      /* no-op if not qu
 struct tcb *rq_highest(const struct ready_queues *rq);         /* NULL when empty */
 
 /* Release queue: a singly ordered list through release_next/release_prev. */
-word_t relq_key(const struct tcb *t); /* head refill release of t's SC */
+/* head refill release of t's SC */
+static inline word_t relq_key(const struct tcb *t) { return refill_head(t->sc)->release; }
 void relq_insert(struct tcb **head, struct tcb *t);
 void relq_remove(struct tcb **head, struct tcb *t);            /* no-op if not queued */
 

@@ -18,7 +18,6 @@ word_t refill_count(const struct sched_context *sc)
     return sc->refill_max - sc->refill_head + sc->refill_tail + 1;
 }
 
-struct refill *refill_head(struct sched_context *sc) { return &sc->refills[sc->refill_head]; }
 struct refill *refill_tail(struct sched_context *sc) { return &sc->refills[sc->refill_tail]; }
 
 struct refill *refill_at(struct sched_context *sc, word_t i)
@@ -91,11 +90,6 @@ bool refill_ready(struct sched_context *sc, word_t now)
     return refill_head(sc)->release <= now + refill_kernel_wcet;
 }
 
-word_t refill_capacity(struct sched_context *sc, word_t usage)
-{
-    word_t amount = refill_head(sc)->amount;
-    return usage >= amount ? 0 : amount - usage;
-}
 
 bool refill_sufficient(struct sched_context *sc, word_t usage)
 {

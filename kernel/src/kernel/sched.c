@@ -2,7 +2,6 @@
  * contexts charged on every kernel entry, the release queue for threads waiting for their
  * next refill, and the SBI timer programmed for the earliest of budget end and release. */
 #include <lark/arch/machine.h>
-#include <lark/arch/riscv.h>
 #include <lark/fault.h>
 #include <lark/mcs_refill.h>
 #include <lark/sched.h>
@@ -17,19 +16,6 @@ word_t ks_consumed;
 struct ready_queues ks_ready;
 struct tcb *ks_release_head;
 static word_t programmed_deadline;
-
-/* The budget left in the running SC's head refill, and the release time of the release
- * queue's head: refill_capacity / relq_key without the calls, for the exit of every entry. */
-static inline word_t head_capacity(const struct sched_context *sc, word_t usage)
-{
-    word_t amount = sc->refills[sc->refill_head].amount;
-    return usage >= amount ? 0 : amount - usage;
-}
-static inline word_t release_head_time(void)
-{
-    const struct sched_context *sc = ks_release_head->sc;
-    return sc->refills[sc->refill_head].release;
-}
 
 void sched_init(void)
 {
@@ -231,7 +217,7 @@ void sched_charge_budget(word_t consumed, bool can_timeout_fault)
 
 void sched_update_timestamp(void)
 {
-    word_t now = rdtime(); /* timer_now() without the call: every kernel entry reads it */
+    word_t now = timer_now();
     ks_consumed += now - ks_cur_time;
     ks_cur_time = now;
 }
@@ -240,7 +226,7 @@ static bool budget_left(void)
 {
     struct sched_context *sc = ks_cur_sc;
     return !sc || !sc_is_active(sc) || !ks_cur_thread ||
-           head_capacity(sc, ks_consumed) >= refill_min_budget;
+           refill_capacity(sc, ks_consumed) >= refill_min_budget;
 }
 
 bool sched_check_budget(void)
@@ -275,7 +261,7 @@ __attribute__((noinline)) static void rearm_timer(word_t deadline)
 static inline void arm_timer(word_t deadline)
 {
     if (ks_release_head) {
-        word_t r = release_head_time();
+        word_t r = relq_key(ks_release_head);
         if (r < deadline) {
             deadline = r;
         }
@@ -290,7 +276,7 @@ void sched_program_timer(void)
     word_t deadline = ~0ULL;
     struct sched_context *sc = ks_cur_sc;
     if (sc && sc_is_active(sc) && ks_cur_thread) {
-        deadline = ks_cur_time + head_capacity(sc, ks_consumed);
+        deadline = ks_cur_time + refill_capacity(sc, ks_consumed);
     }
     arm_timer(deadline);
 }
@@ -363,8 +349,8 @@ void schedule(void)
      * schedule_general() would only re-arm the timer. */
     if (ks_sched_action == SCHED_ACTION_RESUME && self && self->state == TS_RUNNING && sc &&
         self->sc == sc && sc_is_active(sc) && !self->in_release_queue && !self->yield_to &&
-        (!ks_release_head || release_head_time() > ks_cur_time + refill_kernel_wcet)) {
-        arm_timer(ks_cur_time + head_capacity(sc, ks_consumed));
+        (!ks_release_head || relq_key(ks_release_head) > ks_cur_time + refill_kernel_wcet)) {
+        arm_timer(ks_cur_time + refill_capacity(sc, ks_consumed));
         return;
     }
     schedule_general();

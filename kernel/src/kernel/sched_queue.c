@@ -122,11 +122,6 @@ struct tcb *rq_highest(const struct ready_queues *rq)
     return p < 0 ? NULL : rq->q[p].head;
 }
 
-word_t relq_key(const struct tcb *t)
-{
-    return refill_head(t->sc)->release;
-}
-
 void relq_insert(struct tcb **head, struct tcb *t)
 {
     if (t->in_release_queue) {

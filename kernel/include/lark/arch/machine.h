@@ -2,11 +2,12 @@
 #ifndef LARK_ARCH_MACHINE_H
 #define LARK_ARCH_MACHINE_H
 #include "../types.h"
+#include "riscv.h"
 
 extern word_t timebase_hz; /* from /cpus/timebase-frequency; 10 MHz on QEMU virt */
 static inline word_t us_to_ticks(word_t us) { return us * (timebase_hz / 1000000); }
 static inline word_t ticks_to_us(word_t t) { return t / (timebase_hz / 1000000); }
-word_t timer_now(void);             /* rdtime */
+static inline word_t timer_now(void) { return rdtime(); } /* inline: every kernel entry reads it */
 void timer_set_deadline(word_t t);  /* through SBI */
 
 void plic_init(paddr_t base, word_t ndev);

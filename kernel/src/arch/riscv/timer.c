@@ -3,6 +3,4 @@
 #include <lark/arch/riscv.h>
 #include <lark/arch/sbi.h>
 
-word_t timer_now(void) { return rdtime(); }
-
 void timer_set_deadline(word_t t) { sbi_set_timer(t); }
