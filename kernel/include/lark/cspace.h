@@ -21,13 +21,11 @@ exception_t cspace_lookup_slot_exact(cap_t root, cptr_t cptr, unsigned depth,
 exception_t cspace_lookup_slot_walk(cap_t root, cptr_t cptr, struct cte **slot);
 static inline exception_t cspace_lookup_slot(cap_t root, cptr_t cptr, struct cte **slot)
 {
-    /* Every syscall looks up at least one cap, nearly always in a CSpace of one CNode whose
-     * guard and radix take all 64 bits: that case in a few instructions, inline. The walk
-     * answers everything else, mismatches included (it records the lookup fault). */
-    unsigned radix = cap_cnode_radix(root), gbits = cap_cnode_guard_size(root);
-    if (cap_type(root) == CAP_CNODE && radix + gbits == WORD_BITS &&
-        (cptr >> radix) == cap_cnode_guard(root)) {
-        *slot = (struct cte *)cap_kptr(root) + (cptr & MASK(radix));
+    /* Every syscall looks up at least one cap, nearly always in a flat CSpace: that case
+     * inline. The walk answers everything else, mismatches included (it records the lookup
+     * fault). */
+    if (cnode_is_flat(root) && cnode_flat_guard_matches(root, cptr)) {
+        *slot = cnode_flat_slot(root, cptr);
         return EXCEPTION_NONE;
     }
     return cspace_lookup_slot_walk(root, cptr, slot);

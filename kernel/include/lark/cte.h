@@ -78,4 +78,26 @@ exception_t cap_derive(struct cte *src_slot, cap_t c, cap_t *out);
 cap_t cap_update_data(bool preserve, word_t data, cap_t c);
 cap_t cap_mask_rights(word_t rights, cap_t c);
 
+/* The usual CSpace: one CNode whose guard and radix take all 64 bits (the guard is then at
+ * least 1 bit, as the radix field is 6 bits wide), so a depth-64 lookup is a compare and an
+ * index. cspace_lookup_slot and the fastpath both take this case first. */
+static inline __attribute__((always_inline)) bool cnode_is_flat(cap_t root)
+{
+    return cap_type(root) == CAP_CNODE &&
+           cap_cnode_radix(root) + cap_cnode_guard_size(root) == WORD_BITS;
+}
+
+/* In a root for which cnode_is_flat holds: whether cptr's top bits are the guard, and the
+ * slot its low radix bits name (meaningful once the guard matched). Two steps, so that the
+ * fastpath answers a mismatch with a null cap without first forming a NULL slot. */
+static inline __attribute__((always_inline)) bool cnode_flat_guard_matches(cap_t root, cptr_t cptr)
+{
+    return (cptr >> cap_cnode_radix(root)) == cap_cnode_guard(root);
+}
+static inline __attribute__((always_inline)) struct cte *cnode_flat_slot(cap_t root, cptr_t cptr)
+{
+    unsigned gbits = cap_cnode_guard_size(root);
+    return (struct cte *)cap_kptr(root) + ((cptr << gbits) >> gbits);
+}
+
 #endif

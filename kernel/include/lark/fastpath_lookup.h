@@ -35,26 +35,17 @@ static ALWAYS_INLINE cap_t fp_lookup_levels(cap_t root, cptr_t cptr)
     }
 }
 
-/* The usual CSpace: one CNode whose guard and radix take all 64 bits (the guard is then at
- * least 1 bit, as the radix field is 6 bits wide). */
-static ALWAYS_INLINE bool fp_root_is_flat(cap_t root)
-{
-    return cap_type(root) == CAP_CNODE &&
-           cap_cnode_radix(root) + cap_cnode_guard_size(root) == WORD_BITS;
-}
-
-/* fp_lookup in a root for which fp_root_is_flat holds. */
+/* fp_lookup in a root for which cnode_is_flat holds (cte.h). */
 static ALWAYS_INLINE cap_t fp_lookup_flat(cap_t root, cptr_t cptr)
 {
-    word_t radix = cap_cnode_radix(root), gbits = cap_cnode_guard_size(root);
-    if (unlikely((cptr >> radix) != cap_cnode_guard(root)))
+    if (unlikely(!cnode_flat_guard_matches(root, cptr)))
         return cap_null();
-    return ((struct cte *)cap_kptr(root))[(cptr << gbits) >> gbits].cap;
+    return cnode_flat_slot(root, cptr)->cap;
 }
 
 static ALWAYS_INLINE cap_t fp_lookup(cap_t root, cptr_t cptr)
 {
-    if (likely(fp_root_is_flat(root)))
+    if (likely(cnode_is_flat(root)))
         return fp_lookup_flat(root, cptr);
     return fp_lookup_levels(root, cptr);
 }

@@ -302,7 +302,7 @@ void fastpath_call_deep(word_t cptr, word_t info, word_t mr0, word_t mr1, word_t
 void fastpath_call(word_t cptr, word_t info, word_t mr0, word_t mr1, word_t mr2, word_t mr3,
                    word_t reply_cptr, struct tcb *cur)
 {
-    if (unlikely(!fp_root_is_flat(cur->slots[TCB_CSPACE_SLOT].cap)))
+    if (unlikely(!cnode_is_flat(cur->slots[TCB_CSPACE_SLOT].cap)))
         FP_JUMP_WITH_ARGS(fastpath_call_deep);
     fp_call(cptr, info, cur, false);
 }
@@ -399,7 +399,7 @@ void fastpath_reply_recv_deep(word_t cptr, word_t info, word_t mr0, word_t mr1, 
 void fastpath_reply_recv(word_t cptr, word_t info, word_t mr0, word_t mr1, word_t mr2,
                          word_t mr3, word_t reply_cptr, struct tcb *cur)
 {
-    if (unlikely(!fp_root_is_flat(cur->slots[TCB_CSPACE_SLOT].cap)))
+    if (unlikely(!cnode_is_flat(cur->slots[TCB_CSPACE_SLOT].cap)))
         FP_JUMP_WITH_ARGS(fastpath_reply_recv_deep);
     fp_reply_recv(cptr, info, reply_cptr, cur, false);
 }
