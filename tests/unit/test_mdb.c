@@ -49,6 +49,32 @@ static void copies_follow_their_parent(void **state)
     assert_false(cte_is_final_cap(&slots[2]));
 }
 
+/* Retype's run insert links exactly as one cte_insert_new per object, in index order, would:
+ * the same prev/next pointers and flags on every slot, the untyped's old child after them. */
+static void insert_new_run_matches_one_by_one(void **state)
+{
+    (void)state;
+    static struct cte a[8], b[8];
+    cap_t ut = cap_untyped(0x80000000ULL, 20, false, 0);
+    for (struct cte *t = a; t; t = t == a ? b : NULL) {
+        cte_insert_new(NULL, &t[0], ut);
+        cte_insert_new(&t[0], &t[1], cap_endpoint(0x80000000ULL, 0, RIGHTS_ALL)); /* older child */
+    }
+    for (int i = 0; i < 5; i++)
+        cte_insert_new(&a[0], &a[2 + i], cap_endpoint(0x80001000ULL + 16 * (word_t)i, 0, RIGHTS_ALL));
+    for (int i = 0; i < 5; i++)
+        b[2 + i].cap = cap_endpoint(0x80001000ULL + 16 * (word_t)i, 0, RIGHTS_ALL);
+    cte_insert_new_run(&b[0], &b[2], 5);
+    for (int i = 0; i < 7; i++) {
+        assert_int_equal(a[i].cap.w0, b[i].cap.w0);
+        assert_int_equal((uintptr_t)mdb_next(&a[i]) == 0 ? 0 : mdb_next(&a[i]) - a,
+                         (uintptr_t)mdb_next(&b[i]) == 0 ? 0 : mdb_next(&b[i]) - b);
+        assert_int_equal(a[i].mdb_prev == 0 ? 0 : (struct cte *)a[i].mdb_prev - a,
+                         b[i].mdb_prev == 0 ? 0 : (struct cte *)b[i].mdb_prev - b);
+        assert_int_equal(a[i].mdb_next & MDB_FLAGS, b[i].mdb_next & MDB_FLAGS);
+    }
+}
+
 static void badged_copies_form_their_own_tree(void **state)
 {
     (void)state;
@@ -277,6 +303,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(copies_follow_their_parent, setup, teardown),
         cmocka_unit_test_setup_teardown(badged_copies_form_their_own_tree, setup, teardown),
+        cmocka_unit_test_setup_teardown(insert_new_run_matches_one_by_one, setup, teardown),
         cmocka_unit_test_setup_teardown(remove_relinks_neighbours, setup, teardown),
         cmocka_unit_test_setup_teardown(move_and_swap_keep_positions, setup, teardown),
         cmocka_unit_test_setup_teardown(derive_and_update_rules, setup, teardown),

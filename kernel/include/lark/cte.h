@@ -57,6 +57,10 @@ void cte_insert(cap_t c, struct cte *src, struct cte *dest);
 /* Insert a cap for a new object directly after `parent` (Retype: children of the untyped;
  * boot: parent NULL makes an MDB root). Revocable and first_badged are set. */
 void cte_insert_new(struct cte *parent, struct cte *dest, cap_t c);
+/* dest[0..count-1] (count >= 1, caps already written) linked right after parent as count
+ * cte_insert_new calls in index order would: parent -> dest[count-1] -> ... -> dest[0] ->
+ * parent's old next. One loop of stores, for Retype's run of new objects. */
+void cte_insert_new_run(struct cte *parent, struct cte *dest, word_t count);
 /* Move the cap from src to the empty slot dest, keeping its MDB position; dest gets `c`. */
 void cte_move(cap_t c, struct cte *src, struct cte *dest);
 /* Swap the caps of two non-empty slots (Rotate with src == dest). */

@@ -165,6 +165,19 @@ void cte_insert_new(struct cte *parent, struct cte *dest, cap_t c)
         next->mdb_prev = (uintptr_t)dest;
 }
 
+void cte_insert_new_run(struct cte *parent, struct cte *dest, word_t count)
+{
+    struct cte *old_next = mdb_next(parent), *next = old_next;
+    for (word_t i = 0; i < count; i++) {
+        dest[i].mdb_prev = (uintptr_t)(i + 1 < count ? &dest[i + 1] : parent);
+        dest[i].mdb_next = (uintptr_t)next | MDB_REVOCABLE | MDB_FIRST_BADGED;
+        next = &dest[i];
+    }
+    if (old_next)
+        old_next->mdb_prev = (uintptr_t)&dest[0];
+    mdb_set_next(parent, &dest[count - 1]);
+}
+
 void cte_move(cap_t c, struct cte *src, struct cte *dest)
 {
     struct cte *prev = mdb_prev(src), *next = mdb_next(src);

@@ -26,18 +26,14 @@ static inline void object_init(word_t type, void *k, unsigned bits)
  * fields set: the cost of clearing stays in the preemptible reset. */
 cap_t object_create(word_t type, paddr_t p, unsigned bits, bool device)
 {
-    void *k = paddr_to_kptr(p);
+    object_init(type, paddr_to_kptr(p), bits);
     switch (type) {
     case OBJ_UNTYPED: return cap_untyped(p, bits, device, 0);
-    case OBJ_TCB:
-        object_init(type, k, bits);
-        return cap_thread(p);
+    case OBJ_TCB: return cap_thread(p);
     case OBJ_ENDPOINT: return cap_endpoint(p, 0, RIGHTS_ALL);
     case OBJ_NOTIFICATION: return cap_notification(p, 0, RIGHTS_ALL);
     case OBJ_CNODE: return cap_cnode(p, bits - SLOT_SIZE_BITS, 0, 0);
-    case OBJ_SCHED_CONTEXT:
-        object_init(type, k, bits);
-        return cap_sched_context(p, bits);
+    case OBJ_SCHED_CONTEXT: return cap_sched_context(p, bits);
     case OBJ_REPLY: return cap_reply(p, true);
     case OBJ_GIGA_PAGE: return cap_frame(p, FRAME_1G, VM_READ_WRITE, device);
     case OBJ_MEGA_PAGE: return cap_frame(p, FRAME_2M, VM_READ_WRITE, device);
@@ -47,11 +43,9 @@ cap_t object_create(word_t type, paddr_t p, unsigned bits, bool device)
     }
 }
 
-/* The caps of one Retype differ only in their address, and each goes right after the
- * untyped in the derivation tree, as cte_insert_new one after the other would link them
- * (newest first: untyped -> dest[count-1] -> ... -> dest[0] -> the untyped's old next).
- * All of it runs without a preemption point (as seL4's createNewObjects), so the loop is
- * kept to the stores: a cap, its two links, no call for objects without init. */
+/* The caps of one Retype differ only in their address. All of it runs without a preemption
+ * point (as seL4's createNewObjects), so the loop is kept to the stores: a cap each (no call
+ * for objects without init), then the run linked under the untyped in one go. */
 void untyped_retype(struct cte *ut_slot, word_t type, unsigned bits, word_t count,
                     struct cte *dest)
 {
@@ -65,21 +59,14 @@ void untyped_retype(struct cte *ut_slot, word_t type, unsigned bits, word_t coun
     cap_t c = object_create(type, p, bits, cap_untyped_is_device(ut));
     const word_t cap_step = cap_make(0, BIT(bits), 0).w0; /* the next object's address */
     bool needs_init = type == OBJ_TCB || type == OBJ_SCHED_CONTEXT;
-    struct cte *old_next = mdb_next(ut_slot), *next = old_next;
-    for (word_t i = 0; i < count; i++) {
-        if (i > 0) {
-            c.w0 += cap_step;
-            if (needs_init)
-                object_init(type, paddr_to_kptr(p + (i << bits)), bits);
-        }
+    dest[0].cap = c;
+    for (word_t i = 1; i < count; i++) {
+        c.w0 += cap_step;
+        if (needs_init)
+            object_init(type, paddr_to_kptr(p + (i << bits)), bits);
         dest[i].cap = c;
-        dest[i].mdb_prev = (uintptr_t)(i + 1 < count ? &dest[i + 1] : ut_slot);
-        dest[i].mdb_next = (uintptr_t)next | MDB_REVOCABLE | MDB_FIRST_BADGED;
-        next = &dest[i];
     }
-    if (old_next)
-        old_next->mdb_prev = (uintptr_t)&dest[0];
-    mdb_set_next(ut_slot, &dest[count - 1]);
+    cte_insert_new_run(ut_slot, dest, count);
 }
 
 /* Clear an untyped with no children so Retype starts from 0 again. Zeroes from the top
